@@ -1,0 +1,423 @@
+package io.tapflow.agent.flow;
+
+import io.tapflow.agent.decode.DecodedPacket;
+import io.tapflow.schema.EndReason;
+
+/**
+ * Bidirectional flow table with a fixed capacity, preallocated at start: A→B and B→A are one flow, counters are kept
+ * per direction, and the initiator (source of the first packet) is the flow's "src".
+ *
+ * <p>Flows live in one {@code long[]} of fixed-size records ({@value #STRIDE} longs = 112 bytes each); an
+ * open-addressing index ({@code int[]}, linear probing, load factor at most 0.5, backward-shift deletion) maps a
+ * symmetric hash of the key to the record. Total: about 120 bytes per flow of capacity. Nothing is allocated
+ * per packet. Single-threaded: one table per capture thread.
+ *
+ * <p>Time is capture time (nanoseconds), so replaying a file gives the flows live capture would: a flow idle longer
+ * than the idle timeout ends (and a later packet starts a new flow), a flow older than the active timeout is exported
+ * as a slice and goes on, and a TCP flow that saw FIN both ways or a RST ends once the close grace has passed or when
+ * a new SYN reuses its 5-tuple. When the table is full, the least recently seen of a few sampled flows is evicted.
+ */
+public final class FlowTable {
+    // Record layout, in longs.
+    static final int SRC_HI = 0;
+    static final int SRC_LO = 1;
+    static final int DST_HI = 2;
+    static final int DST_LO = 3;
+    /** src port 16 | dst port 16 | protocol 8 | outer VLAN 12 | inner VLAN 12. */
+    static final int KEY = 4;
+    static final int FIRST_NS = 5;
+    static final int LAST_NS = 6;
+    static final int PACKETS_FWD = 7;
+    static final int PACKETS_REV = 8;
+    static final int BYTES_FWD = 9;
+    static final int BYTES_REV = 10;
+    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | reserved 8. */
+    static final int MISC = 11;
+    /** Flow sequence number of the current record; when the slot is free, the next free slot. */
+    static final int SEQ = 12;
+    /** MPLS top label + 1 (0 = none) 21 bits | reserved 11 | fragments 32. */
+    static final int EXTRA = 13;
+    static final int STRIDE = 14;
+
+    private static final long FIN_FWD = 1L << 36;
+    private static final long FIN_REV = 1L << 37;
+    private static final long RST = 1L << 38;
+    private static final long IN_USE = 1L << 39;
+    private static final int SAMPLES_FWD_SHIFT = 40;
+    private static final int SAMPLES_REV_SHIFT = 44;
+    private static final int MPLS_DEPTH_SHIFT = 48;
+    private static final int TCP_FIN = 0x01;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_RST = 0x04;
+    private static final int TCP_ACK = 0x10;
+    private static final int EVICTION_SAMPLE = 8;
+    private static final int NONE = -1;
+
+    public static final int FORWARD = 0;
+    public static final int REVERSE = 1;
+
+    private final long[] records;
+    private final int[] index;
+    private final int indexMask;
+    private final int capacity;
+    private final long idleTimeoutNs;
+    private final long activeTimeoutNs;
+    private final long closeGraceNs;
+    private final FlowExpiry expiry;
+    private int size;
+    private int freeHead = NONE;
+    private int highWater;
+    private int evictionCursor;
+    private long nextSeq = 1;
+    private long created;
+    private long evicted;
+    private int direction;
+
+    public FlowTable(int capacity, long idleTimeoutNs, long activeTimeoutNs, long closeGraceNs, FlowExpiry expiry) {
+        if (capacity < 1 || capacity > (1 << 29)) {
+            throw new IllegalArgumentException("flow table capacity must be between 1 and " + (1 << 29) + ": " + capacity);
+        }
+        this.capacity = capacity;
+        this.records = new long[capacity * STRIDE];
+        int slots = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
+        this.index = new int[slots];
+        this.indexMask = slots - 1;
+        this.idleTimeoutNs = idleTimeoutNs;
+        this.activeTimeoutNs = activeTimeoutNs;
+        this.closeGraceNs = closeGraceNs;
+        this.expiry = expiry;
+    }
+
+    /** Bytes of memory the table holds, whatever its fill. */
+    public long memoryBytes() {
+        return (long) records.length * Long.BYTES + (long) index.length * Integer.BYTES;
+    }
+
+    /**
+     * Accounts one packet to its flow, creating the flow if needed.
+     *
+     * @return the flow's slot; {@link #direction()} tells whether the packet went forward or in reverse
+     */
+    public int update(DecodedPacket p, long tsNs, int frameBytes) {
+        long fwdKey = key(p.srcPort, p.dstPort, p.protocol, p.vlanOuter, p.vlanInner);
+        long hash = hash(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort, fwdKey);
+        int slot = find(hash, p.srcHi, p.srcLo, p.dstHi, p.dstLo, fwdKey);
+        if (slot != NONE) {
+            int base = slot * STRIDE;
+            long misc = records[base + MISC];
+            boolean closed = (misc & (RST | FIN_FWD | FIN_REV)) == RST || (misc & (FIN_FWD | FIN_REV)) == (FIN_FWD | FIN_REV);
+            boolean newSyn = p.protocol == 6 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+            boolean slice = records[base + PACKETS_FWD] + records[base + PACKETS_REV] > 0;
+            if (slice && tsNs - records[base + LAST_NS] > idleTimeoutNs) {
+                end(slot, EndReason.IDLE_TIMEOUT);
+                slot = NONE;
+            } else if (closed && newSyn && slice) {
+                end(slot, (misc & RST) != 0 ? EndReason.TCP_RST : EndReason.TCP_FIN);
+                slot = NONE;
+            }
+        }
+        if (slot == NONE) {
+            slot = create(hash, p, fwdKey, tsNs);
+            direction = FORWARD;
+        }
+        account(slot, p, tsNs, frameBytes);
+        return slot;
+    }
+
+    public int direction() {
+        return direction;
+    }
+
+    private int find(long hash, long srcHi, long srcLo, long dstHi, long dstLo, long fwdKey) {
+        long revKey = swapPorts(fwdKey);
+        int[] idx = index;
+        long[] rec = records;
+        for (int i = (int) hash & indexMask; ; i = (i + 1) & indexMask) {
+            int entry = idx[i];
+            if (entry == 0) {
+                return NONE;
+            }
+            int base = (entry - 1) * STRIDE;
+            long k = rec[base + KEY];
+            if (k == fwdKey && rec[base + SRC_LO] == srcLo && rec[base + DST_LO] == dstLo
+                    && rec[base + SRC_HI] == srcHi && rec[base + DST_HI] == dstHi) {
+                direction = FORWARD;
+                return entry - 1;
+            }
+            if (k == revKey && rec[base + SRC_LO] == dstLo && rec[base + DST_LO] == srcLo
+                    && rec[base + SRC_HI] == dstHi && rec[base + DST_HI] == srcHi) {
+                direction = REVERSE;
+                return entry - 1;
+            }
+        }
+    }
+
+    private int create(long hash, DecodedPacket p, long fwdKey, long tsNs) {
+        if (size == capacity) {
+            evictOne();
+        }
+        int slot;
+        if (freeHead != NONE) {
+            slot = freeHead;
+            freeHead = (int) records[slot * STRIDE + SEQ];
+        } else {
+            slot = highWater++;
+        }
+        int base = slot * STRIDE;
+        records[base + SRC_HI] = p.srcHi;
+        records[base + SRC_LO] = p.srcLo;
+        records[base + DST_HI] = p.dstHi;
+        records[base + DST_LO] = p.dstLo;
+        records[base + KEY] = fwdKey;
+        records[base + FIRST_NS] = tsNs;
+        records[base + LAST_NS] = tsNs;
+        records[base + PACKETS_FWD] = 0;
+        records[base + PACKETS_REV] = 0;
+        records[base + BYTES_FWD] = 0;
+        records[base + BYTES_REV] = 0;
+        records[base + MISC] = IN_USE | (0xFFL << 16) | ((long) (p.tunnelType & 0xF) << 32)
+                | ((long) Math.min(p.mplsDepth, 255) << MPLS_DEPTH_SHIFT);
+        records[base + SEQ] = nextSeq++;
+        records[base + EXTRA] = p.mplsLabel >= 0 ? (p.mplsLabel + 1L) & 0x1F_FFFF : 0;
+        int i = (int) hash & indexMask;
+        while (index[i] != 0) {
+            i = (i + 1) & indexMask;
+        }
+        index[i] = slot + 1;
+        size++;
+        created++;
+        return slot;
+    }
+
+    private void account(int slot, DecodedPacket p, long tsNs, int frameBytes) {
+        int base = slot * STRIDE;
+        long[] rec = records;
+        boolean fwd = direction == FORWARD;
+        if (rec[base + PACKETS_FWD] + rec[base + PACKETS_REV] == 0) {
+            rec[base + FIRST_NS] = tsNs; // first packet of a new flow or of a new active-timeout slice
+        }
+        rec[base + (fwd ? PACKETS_FWD : PACKETS_REV)]++;
+        rec[base + (fwd ? BYTES_FWD : BYTES_REV)] += frameBytes;
+        if (tsNs > rec[base + LAST_NS]) {
+            rec[base + LAST_NS] = tsNs;
+        }
+        long misc = rec[base + MISC];
+        int flags = p.tcpFlags;
+        misc |= fwd ? flags : (long) flags << 8;
+        int ttl = p.ttl;
+        long ttlMin = (misc >>> 16) & 0xFF;
+        long ttlMax = (misc >>> 24) & 0xFF;
+        if (ttl < ttlMin) {
+            misc = (misc & ~(0xFFL << 16)) | ((long) ttl << 16);
+        }
+        if (ttl > ttlMax) {
+            misc = (misc & ~(0xFFL << 24)) | ((long) ttl << 24);
+        }
+        if (p.protocol == 6) {
+            if ((flags & TCP_FIN) != 0) {
+                misc |= fwd ? FIN_FWD : FIN_REV;
+            }
+            if ((flags & TCP_RST) != 0) {
+                misc |= RST;
+            }
+        }
+        rec[base + MISC] = misc;
+        if (p.fragment) {
+            rec[base + EXTRA] += 1L << 32;
+        }
+    }
+
+    /**
+     * Takes one payload sample for the packet just accounted, if its direction has taken fewer than {@code perDirection}.
+     *
+     * @return the packet's 0-based index within the flow, or -1 when no sample is due
+     */
+    public int takeSample(int slot, int dir, int perDirection) {
+        int base = slot * STRIDE;
+        long misc = records[base + MISC];
+        int shift = dir == FORWARD ? SAMPLES_FWD_SHIFT : SAMPLES_REV_SHIFT;
+        int taken = (int) (misc >>> shift) & 0xF;
+        if (taken >= perDirection) {
+            return -1;
+        }
+        records[base + MISC] = (misc & ~(0xFL << shift)) | ((long) (taken + 1) << shift);
+        return (int) (records[base + PACKETS_FWD] + records[base + PACKETS_REV] - 1);
+    }
+
+    /** Ends idle and closed flows and slices flows older than the active timeout. Runs once per flush cycle. */
+    public void sweep(long nowNs) {
+        long[] rec = records;
+        for (int slot = 0; slot < highWater; slot++) {
+            int base = slot * STRIDE;
+            long misc = rec[base + MISC];
+            if ((misc & IN_USE) == 0) {
+                continue;
+            }
+            long packets = rec[base + PACKETS_FWD] + rec[base + PACKETS_REV];
+            long idle = nowNs - rec[base + LAST_NS];
+            if (packets == 0) {
+                if (idle > idleTimeoutNs) {
+                    free(slot); // an empty slice after an active timeout: nothing to export
+                }
+                continue;
+            }
+            boolean rst = (misc & RST) != 0;
+            boolean finBoth = (misc & (FIN_FWD | FIN_REV)) == (FIN_FWD | FIN_REV);
+            if ((rst || finBoth) && idle > closeGraceNs) {
+                end(slot, rst ? EndReason.TCP_RST : EndReason.TCP_FIN);
+            } else if (idle > idleTimeoutNs) {
+                end(slot, EndReason.IDLE_TIMEOUT);
+            } else if (nowNs - rec[base + FIRST_NS] > activeTimeoutNs) {
+                expiry.expired(this, slot, EndReason.ACTIVE_TIMEOUT);
+                rec[base + PACKETS_FWD] = 0;
+                rec[base + PACKETS_REV] = 0;
+                rec[base + BYTES_FWD] = 0;
+                rec[base + BYTES_REV] = 0;
+                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT)) | (0xFFL << 16);
+                rec[base + EXTRA] &= 0xFFFF_FFFFL;
+                rec[base + SEQ] = nextSeq++;
+            }
+        }
+    }
+
+    /** Ends every flow (end of input, shutdown). */
+    public void flushAll(EndReason reason) {
+        for (int slot = 0; slot < highWater; slot++) {
+            int base = slot * STRIDE;
+            if ((records[base + MISC] & IN_USE) == 0) {
+                continue;
+            }
+            if (records[base + PACKETS_FWD] + records[base + PACKETS_REV] == 0) {
+                free(slot);
+            } else {
+                end(slot, reason);
+            }
+        }
+    }
+
+    private void evictOne() {
+        int victim = NONE;
+        long oldest = Long.MAX_VALUE;
+        for (int n = 0; n < EVICTION_SAMPLE; n++) {
+            int slot = evictionCursor;
+            evictionCursor = (evictionCursor + 1) % highWater;
+            long last = records[slot * STRIDE + LAST_NS];
+            if ((records[slot * STRIDE + MISC] & IN_USE) != 0 && last < oldest) {
+                oldest = last;
+                victim = slot;
+            }
+        }
+        if (victim == NONE) { // the sample was all free slots: cannot happen when full, but stay safe
+            for (int slot = 0; slot < highWater && victim == NONE; slot++) {
+                if ((records[slot * STRIDE + MISC] & IN_USE) != 0) {
+                    victim = slot;
+                }
+            }
+        }
+        evicted++;
+        if (records[victim * STRIDE + PACKETS_FWD] + records[victim * STRIDE + PACKETS_REV] == 0) {
+            free(victim);
+        } else {
+            end(victim, EndReason.EVICTED);
+        }
+    }
+
+    private void end(int slot, EndReason reason) {
+        expiry.expired(this, slot, reason);
+        free(slot);
+    }
+
+    private void free(int slot) {
+        int base = slot * STRIDE;
+        removeFromIndex(slot, base);
+        records[base + MISC] = 0;
+        records[base + SEQ] = freeHead;
+        freeHead = slot;
+        size--;
+    }
+
+    private void removeFromIndex(int slot, int base) {
+        long[] rec = records;
+        long key = rec[base + KEY];
+        int i = (int) hash(rec[base + SRC_HI], rec[base + SRC_LO], (int) (key >>> 48), rec[base + DST_HI], rec[base + DST_LO],
+                (int) (key >>> 32) & 0xFFFF, key) & indexMask;
+        while (index[i] != slot + 1) {
+            if (index[i] == 0) {
+                throw new IllegalStateException("flow table index lost slot " + slot);
+            }
+            i = (i + 1) & indexMask;
+        }
+        // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+        int hole = i;
+        for (int j = (hole + 1) & indexMask; index[j] != 0; j = (j + 1) & indexMask) {
+            int b = (index[j] - 1) * STRIDE;
+            long k = rec[b + KEY];
+            int home = (int) hash(rec[b + SRC_HI], rec[b + SRC_LO], (int) (k >>> 48), rec[b + DST_HI], rec[b + DST_LO],
+                    (int) (k >>> 32) & 0xFFFF, k) & indexMask;
+            if (((j - home) & indexMask) >= ((j - hole) & indexMask)) {
+                index[hole] = index[j];
+                hole = j;
+            }
+        }
+        index[hole] = 0;
+    }
+
+    static long key(int srcPort, int dstPort, int protocol, int vlanOuter, int vlanInner) {
+        return ((long) srcPort << 48) | ((long) dstPort << 32) | ((long) protocol << 24) | ((long) vlanOuter << 12) | vlanInner;
+    }
+
+    private static long swapPorts(long key) {
+        return (key & 0xFFFF_FFFFL) | ((key >>> 48) << 32) | (((key >>> 32) & 0xFFFF) << 48);
+    }
+
+    /** Symmetric in the two endpoints, so both directions of a flow hash alike. */
+    static long hash(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, long key) {
+        long a = mix(srcHi * 0x9E3779B97F4A7C15L + srcLo + srcPort);
+        long b = mix(dstHi * 0x9E3779B97F4A7C15L + dstLo + dstPort);
+        return mix(a + b + (key & 0xFFFF_FFFFL));
+    }
+
+    private static long mix(long x) {
+        x ^= x >>> 33;
+        x *= 0xFF51AFD7ED558CCDL;
+        x ^= x >>> 33;
+        x *= 0xC4CEB9FE1A85EC53L;
+        return x ^ (x >>> 33);
+    }
+
+    // Read access for exporters (slot is valid during FlowExpiry callbacks and right after update()).
+
+    public long srcHi(int slot) { return records[slot * STRIDE + SRC_HI]; }
+    public long srcLo(int slot) { return records[slot * STRIDE + SRC_LO]; }
+    public long dstHi(int slot) { return records[slot * STRIDE + DST_HI]; }
+    public long dstLo(int slot) { return records[slot * STRIDE + DST_LO]; }
+    public int srcPort(int slot) { return (int) (records[slot * STRIDE + KEY] >>> 48); }
+    public int dstPort(int slot) { return (int) (records[slot * STRIDE + KEY] >>> 32) & 0xFFFF; }
+    public int protocol(int slot) { return (int) (records[slot * STRIDE + KEY] >>> 24) & 0xFF; }
+    public int vlanOuter(int slot) { return (int) (records[slot * STRIDE + KEY] >>> 12) & 0xFFF; }
+    public int vlanInner(int slot) { return (int) records[slot * STRIDE + KEY] & 0xFFF; }
+    public int ipVersion(int slot) {
+        return srcHi(slot) == 0 && (srcLo(slot) >>> 32) == 0xFFFF ? 4 : 6;
+    }
+    public long firstNs(int slot) { return records[slot * STRIDE + FIRST_NS]; }
+    public long lastNs(int slot) { return records[slot * STRIDE + LAST_NS]; }
+    public long packetsFwd(int slot) { return records[slot * STRIDE + PACKETS_FWD]; }
+    public long packetsRev(int slot) { return records[slot * STRIDE + PACKETS_REV]; }
+    public long bytesFwd(int slot) { return records[slot * STRIDE + BYTES_FWD]; }
+    public long bytesRev(int slot) { return records[slot * STRIDE + BYTES_REV]; }
+    public int tcpFlagsFwd(int slot) { return (int) records[slot * STRIDE + MISC] & 0xFF; }
+    public int tcpFlagsRev(int slot) { return (int) (records[slot * STRIDE + MISC] >>> 8) & 0xFF; }
+    public int ttlMin(int slot) { return (int) (records[slot * STRIDE + MISC] >>> 16) & 0xFF; }
+    public int ttlMax(int slot) { return (int) (records[slot * STRIDE + MISC] >>> 24) & 0xFF; }
+    public int tunnelType(int slot) { return (int) (records[slot * STRIDE + MISC] >>> 32) & 0xF; }
+    public int mplsDepth(int slot) { return (int) (records[slot * STRIDE + MISC] >>> MPLS_DEPTH_SHIFT) & 0xFF; }
+    /** Top MPLS label, -1 when none. */
+    public int mplsLabel(int slot) { return (int) (records[slot * STRIDE + EXTRA] & 0x1F_FFFF) - 1; }
+    public long fragments(int slot) { return records[slot * STRIDE + EXTRA] >>> 32; }
+    public long flowSeq(int slot) { return records[slot * STRIDE + SEQ]; }
+
+    public int size() { return size; }
+    public int capacity() { return capacity; }
+    public long created() { return created; }
+    public long evicted() { return evicted; }
+}

@@ -1,0 +1,117 @@
+package io.tapflow.agent.meter;
+
+import io.tapflow.agent.decode.DecodedPacket;
+import io.tapflow.agent.decode.PacketDecoder;
+import io.tapflow.agent.export.FlowSink;
+import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.agent.flow.FragmentTracker;
+import io.tapflow.agent.source.FrameBatch;
+import io.tapflow.schema.EndReason;
+
+/**
+ * One capture thread's hot path: frames → decoder → fragment tracker → flow table → payload sampler, on capture time.
+ * Every {@code flushInterval} of capture time it sweeps the table and ends a stats cycle. Allocates nothing per packet.
+ */
+public final class Meter {
+    private final MeterSettings settings;
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final DecodedPacket packet = new DecodedPacket();
+    private final FragmentTracker fragments;
+    private final FlowTable table;
+    private final FlowSink sink;
+    private final CycleListener cycles;
+    private final MeterCounters counters = new MeterCounters();
+    private long now = Long.MIN_VALUE;
+    private long nextSweep = Long.MIN_VALUE;
+
+    public Meter(MeterSettings settings, FlowSink sink, CycleListener cycles) {
+        this.settings = settings;
+        this.sink = sink;
+        this.cycles = cycles;
+        this.fragments = new FragmentTracker(settings.fragmentEntries(), Math.min(settings.idleTimeoutNs(), 30_000_000_000L));
+        this.table = new FlowTable(settings.flowCapacity(), settings.idleTimeoutNs(), settings.activeTimeoutNs(),
+                settings.closeGraceNs(), this::export);
+    }
+
+    private void export(FlowTable t, int slot, EndReason reason) {
+        counters.flowsExported++;
+        sink.flow(t, slot, reason);
+    }
+
+    public void process(FrameBatch batch) {
+        int n = batch.count();
+        boolean sampling = settings.sampling();
+        for (int i = 0; i < n; i++) {
+            long ts = batch.timestampNanos(i);
+            if (ts == Long.MIN_VALUE) {
+                ts = now == Long.MIN_VALUE ? 0 : now; // pcapng simple packet block: no timestamp of its own
+            }
+            advanceClock(ts);
+            int wire = batch.wireLength(i);
+            counters.packets++;
+            counters.bytes += wire;
+            int result = decoder.decode(batch.data(), batch.offset(i), batch.capturedLength(i), batch.linkType(i), packet);
+            if (result != PacketDecoder.OK) {
+                if (result == PacketDecoder.NOT_IP) {
+                    counters.notIp++;
+                } else {
+                    counters.malformed[result]++;
+                }
+                continue;
+            }
+            if (packet.fragment) {
+                fragments.resolve(packet, ts);
+            }
+            int slot = table.update(packet, ts, wire);
+            if (sampling && packet.payloadCaptured > 0) {
+                sample(batch, slot, ts);
+            }
+        }
+    }
+
+    private void sample(FrameBatch batch, int slot, long ts) {
+        int dir = table.direction();
+        int index = table.takeSample(slot, dir, settings.samplePacketsPerDirection());
+        if (index >= 0) {
+            counters.samples++;
+            sink.sample(table, slot, dir, index, ts, batch.data(), packet.payloadOffset,
+                    Math.min(packet.payloadCaptured, settings.sampleBytes()), packet.payloadLength);
+        }
+    }
+
+    private void advanceClock(long ts) {
+        if (ts <= now) {
+            return; // capture time never runs backwards (reordered frames, or a next file that starts earlier)
+        }
+        now = ts;
+        if (nextSweep == Long.MIN_VALUE) {
+            nextSweep = ts + settings.flushIntervalNs();
+        } else if (ts >= nextSweep) {
+            table.sweep(ts);
+            cycles.cycleEnded(this, nextSweep, false);
+            nextSweep = ts - nextSweep >= settings.flushIntervalNs() ? ts + settings.flushIntervalNs() : nextSweep + settings.flushIntervalNs();
+        }
+    }
+
+    /** Ends every flow (end of input or shutdown) and closes the last stats cycle. */
+    public void finish(EndReason reason) {
+        table.flushAll(reason);
+        cycles.cycleEnded(this, now == Long.MIN_VALUE ? 0 : now, true);
+    }
+
+    public MeterCounters counters() {
+        return counters;
+    }
+
+    public FlowTable table() {
+        return table;
+    }
+
+    public long fragmentsUnmatched() {
+        return fragments.unmatched();
+    }
+
+    public long captureTimeNs() {
+        return now;
+    }
+}

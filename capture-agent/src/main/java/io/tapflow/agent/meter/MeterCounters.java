@@ -1,0 +1,33 @@
+package io.tapflow.agent.meter;
+
+import io.tapflow.agent.decode.MalformedReason;
+
+/** Cumulative counters of one meter; written by the capture thread only. */
+public final class MeterCounters {
+    public long packets;
+    public long bytes;
+    public long notIp;
+    public long flowsExported;
+    public long samples;
+    public final long[] malformed = new long[MalformedReason.values().length];
+
+    public long malformedTotal() {
+        long sum = 0;
+        for (long m : malformed) {
+            sum += m;
+        }
+        return sum;
+    }
+
+    /** A copy, for deltas between flush cycles. */
+    public MeterCounters snapshot() {
+        MeterCounters c = new MeterCounters();
+        c.packets = packets;
+        c.bytes = bytes;
+        c.notIp = notIp;
+        c.flowsExported = flowsExported;
+        c.samples = samples;
+        System.arraycopy(malformed, 0, c.malformed, 0, malformed.length);
+        return c;
+    }
+}

@@ -1,0 +1,123 @@
+package io.tapflow.agent.source;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * Classic pcap (libpcap) file, either byte order, microsecond or nanosecond timestamps.
+ * <pre>
+ * global header (24 bytes)                 record header (16 bytes), then incl_len bytes of frame
+ * 0  magic      a1b2c3d4 µs / a1b23c4d ns  0  ts_sec
+ * 4  version    2.4                        4  ts_usec (or ts_nsec)
+ * 8  thiszone, 12 sigfigs                  8  incl_len  (captured)
+ * 16 snaplen                               12 orig_len  (on the wire)
+ * 20 linktype (low 16 bits; upper bits FCS info)
+ * </pre>
+ */
+public final class PcapFileSource implements PacketSource {
+    static final int MAGIC_MICROS = 0xa1b2c3d4;
+    static final int MAGIC_NANOS = 0xa1b23c4d;
+    private static final int GLOBAL_HEADER_LENGTH = 24;
+    private static final int RECORD_HEADER_LENGTH = 16;
+    /** libpcap's own upper bound for a record; anything larger is corruption, not a jumbo frame. */
+    private static final int MAX_RECORD_LENGTH = 262_144;
+
+    private final String name;
+    private final MappedCaptureFile file;
+    private final MemorySegment data;
+    private final ValueLayout.OfInt intLayout;
+    private final boolean nanos;
+    private final int linkType;
+    private final int maxRecordLength;
+    private CaptureFormatException deferred;
+    private long position = GLOBAL_HEADER_LENGTH;
+    private long records;
+
+    PcapFileSource(Path path, MappedCaptureFile file) {
+        this.name = path.toString();
+        this.file = file;
+        this.data = file.segment();
+        if (file.size() < GLOBAL_HEADER_LENGTH) {
+            throw new CaptureFormatException(name + ": truncated pcap global header (" + file.size() + " of 24 bytes)");
+        }
+        int magic = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        ByteOrder order = (magic == MAGIC_MICROS || magic == MAGIC_NANOS) ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+        this.intLayout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
+        int m = data.get(intLayout, 0);
+        if (m != MAGIC_MICROS && m != MAGIC_NANOS) {
+            throw new CaptureFormatException(name + ": not a pcap file (magic " + Integer.toHexString(m) + ")");
+        }
+        this.nanos = m == MAGIC_NANOS;
+        int snaplen = data.get(intLayout, 16);
+        this.linkType = data.get(intLayout, 20) & 0xFFFF;
+        if (!LinkType.isSupported(linkType)) {
+            throw new CaptureFormatException(name + ": unsupported link type " + linkType
+                    + " (supported: Ethernet, Linux SLL/SLL2, raw IPv4/IPv6, NULL/loopback, PPP, Cisco HDLC)");
+        }
+        this.maxRecordLength = Math.max(MAX_RECORD_LENGTH, snaplen);
+    }
+
+    @Override
+    public int nextBatch(FrameBatch batch) {
+        if (deferred != null) {
+            CaptureFormatException e = deferred;
+            deferred = null;
+            position = data.byteSize(); // nothing after a corrupt point can be trusted
+            throw e;
+        }
+        batch.reset(data);
+        try {
+            return fill(batch);
+        } catch (CaptureFormatException e) {
+            if (batch.count() == 0) {
+                position = data.byteSize();
+                throw e;
+            }
+            deferred = e; // hand out the good frames of this batch first, fail on the next call
+            return batch.count();
+        }
+    }
+
+    private int fill(FrameBatch batch) {
+        long size = data.byteSize();
+        while (!batch.isFull() && position < size) {
+            if (size - position < RECORD_HEADER_LENGTH) {
+                throw truncated("record header", RECORD_HEADER_LENGTH, size - position);
+            }
+            long tsSec = data.get(intLayout, position) & 0xFFFF_FFFFL;
+            long tsFrac = data.get(intLayout, position + 4) & 0xFFFF_FFFFL;
+            int captured = data.get(intLayout, position + 8);
+            int wire = data.get(intLayout, position + 12);
+            if (captured < 0 || captured > maxRecordLength) {
+                throw new CaptureFormatException(name + ": corrupt record " + (records + 1) + " at byte offset " + position
+                        + ": captured length " + Integer.toUnsignedString(captured) + " exceeds " + maxRecordLength);
+            }
+            long frame = position + RECORD_HEADER_LENGTH;
+            if (size - frame < captured) {
+                throw truncated("frame", captured, size - frame);
+            }
+            long tsNanos = tsSec * 1_000_000_000L + (nanos ? tsFrac : tsFrac * 1_000L);
+            batch.add(frame, captured, Math.max(wire, captured), tsNanos, linkType);
+            position = frame + captured;
+            records++;
+        }
+        return batch.count();
+    }
+
+    private CaptureFormatException truncated(String what, long wanted, long left) {
+        return new CaptureFormatException(name + ": file truncated in record " + (records + 1) + " at byte offset "
+                + position + ": " + what + " needs " + wanted + " bytes, " + left + " left");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,11 @@
+package io.tapflow.schema;
+
+/** Default Kafka topic names; every component lets the operator override them. */
+public final class Topics {
+    public static final String FLOWS = "flows.v1";
+    public static final String PAYLOAD = "payload.v1";
+    public static final String AGENT_STATS = "agent-stats.v1";
+
+    private Topics() {
+    }
+}
