@@ -1,0 +1,27 @@
+package io.tapflow.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the capture agent's commands; {@code ./tapflow} at the repository root calls it. */
+@Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
+        description = "TapFlow capture agent: meters links into flow records and payload samples.",
+        subcommands = {AgentCommand.class, BenchCommand.class})
+public final class TapFlowCli {
+    private TapFlowCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(TapFlowCli.class);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("tapflow " + commandLine.getCommandName() + ": " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(TapFlowCli.class).debug("failure", e);
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}

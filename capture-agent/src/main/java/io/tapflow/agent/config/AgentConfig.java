@@ -1,0 +1,162 @@
+package io.tapflow.agent.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tapflow.agent.meter.MeterSettings;
+import io.tapflow.schema.Topics;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's configuration: defaults here, then a YAML file (keys in kebab-case, unknown keys rejected), then
+ * command-line overrides, then {@link #conclude()} validates everything in one place before anything starts.
+ * See {@code capture-agent/agent.example.yaml} for every key.
+ */
+public final class AgentConfig {
+    public String agentId = defaultAgentId();
+    public String linkId = "";
+    public Output output = Output.KAFKA;
+    public String jsonlPath = "-";
+    public double replaySpeed = 0;
+    public Flow flow = new Flow();
+    public Sampling sampling = new Sampling();
+    public Kafka kafka = new Kafka();
+    public Metrics metrics = new Metrics();
+
+    public enum Output { KAFKA, JSONL, NONE;
+
+        public static Output parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("output: must be kafka, jsonl or none: '" + text + "'");
+            }
+        }
+    }
+
+    public static final class Flow {
+        public int capacity = 262_144;
+        public String idleTimeout = "30s";
+        public String activeTimeout = "120s";
+        public String flushInterval = "10s";
+        public String tcpCloseGrace = "2s";
+        public int fragmentEntries = 65_536;
+    }
+
+    public static final class Sampling {
+        public int packetsPerDirection = 4;
+        public int bytes = 256;
+    }
+
+    public static final class Kafka {
+        public String bootstrap = "localhost:9092";
+        public String flowsTopic = Topics.FLOWS;
+        public String payloadTopic = Topics.PAYLOAD;
+        public String statsTopic = Topics.AGENT_STATS;
+        public int bufferRecords = 200_000;
+        public String deliveryTimeout = "5m";
+        public String closeTimeout = "30s";
+        /** Passed to the Kafka producer as is (security, TLS, compression.type, ...). */
+        public Map<String, Object> producer = new LinkedHashMap<>();
+    }
+
+    public static final class Metrics {
+        /** Prometheus endpoint port; 0 = off. */
+        public int port = 0;
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
+
+    /** Reads a YAML file over the defaults. */
+    public static AgentConfig load(Path file) {
+        AgentConfig config = new AgentConfig();
+        if (file == null) {
+            return config;
+        }
+        if (!Files.isReadable(file)) {
+            throw new ConfigException("config file " + file + " does not exist or is not readable");
+        }
+        try {
+            return YAML.readerForUpdating(config).readValue(file.toFile());
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(file + ": unknown key '" + e.getPropertyName() + "' at " + e.getPathReference()
+                    + " (known: " + e.getKnownPropertyIds() + ")", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + e.getLocation(), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Validated, derived settings; throws {@link ConfigException} naming the first bad key and value. */
+    public Concluded conclude() {
+        require(agentId != null && !agentId.isBlank(), "agent-id: must not be empty");
+        require(linkId != null, "link-id: must not be null");
+        require(replaySpeed >= 0, "replay-speed: must be >= 0 (0 = as fast as possible): " + replaySpeed);
+        require(flow.capacity >= 1 && flow.capacity <= (1 << 29), "flow.capacity: must be between 1 and " + (1 << 29) + ": " + flow.capacity);
+        Duration idle = positive("flow.idle-timeout", flow.idleTimeout);
+        Duration active = positive("flow.active-timeout", flow.activeTimeout);
+        Duration flush = positive("flow.flush-interval", flow.flushInterval);
+        Duration grace = Durations.parse("flow.tcp-close-grace", flow.tcpCloseGrace);
+        require(active.compareTo(idle) >= 0, "flow.active-timeout (" + flow.activeTimeout + ") must not be shorter than flow.idle-timeout ("
+                + flow.idleTimeout + ")");
+        require(flush.compareTo(idle) <= 0, "flow.flush-interval (" + flow.flushInterval + ") must not be longer than flow.idle-timeout ("
+                + flow.idleTimeout + ")");
+        require(flow.fragmentEntries >= 16, "flow.fragment-entries: must be >= 16: " + flow.fragmentEntries);
+        require(sampling.packetsPerDirection >= 0 && sampling.packetsPerDirection <= MeterSettings.MAX_SAMPLES_PER_DIRECTION,
+                "sampling.packets-per-direction: must be between 0 and " + MeterSettings.MAX_SAMPLES_PER_DIRECTION + ": " + sampling.packetsPerDirection);
+        require(sampling.bytes >= 0 && sampling.bytes <= 65_535, "sampling.bytes: must be between 0 and 65535: " + sampling.bytes);
+        require(kafka.bufferRecords >= 1, "kafka.buffer-records: must be >= 1: " + kafka.bufferRecords);
+        require(metrics.port >= 0 && metrics.port <= 65_535, "metrics.port: must be between 0 and 65535: " + metrics.port);
+        Duration delivery = positive("kafka.delivery-timeout", kafka.deliveryTimeout);
+        Duration close = Durations.parse("kafka.close-timeout", kafka.closeTimeout);
+        if (output == Output.KAFKA) {
+            require(kafka.bootstrap != null && kafka.bootstrap.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*"),
+                    "kafka.bootstrap: must be host:port[,host:port...]: '" + kafka.bootstrap + "'");
+            require(!kafka.flowsTopic.isBlank() && !kafka.payloadTopic.isBlank() && !kafka.statsTopic.isBlank(), "kafka topics must not be empty");
+        }
+        MeterSettings meter = new MeterSettings(flow.capacity, idle.toNanos(), active.toNanos(), flush.toNanos(), grace.toNanos(),
+                sampling.packetsPerDirection, sampling.bytes, flow.fragmentEntries);
+        return new Concluded(this, meter, delivery, close);
+    }
+
+    /** The configuration after validation, with parsed durations. */
+    public record Concluded(AgentConfig raw, MeterSettings meter, Duration kafkaDeliveryTimeout, Duration kafkaCloseTimeout) {
+    }
+
+    private static Duration positive(String key, String text) {
+        Duration d = Durations.parse(key, text);
+        require(!d.isZero(), key + ": must be positive: " + text);
+        return d;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new ConfigException(message);
+        }
+    }
+
+    private static String defaultAgentId() {
+        String env = System.getenv("TAPFLOW_AGENT_ID");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "agent";
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.tapflow.agent.stats;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tapflow.agent.decode.MalformedReason;
+import io.tapflow.agent.export.FlowSink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Supplier;
+
+/** Prometheus endpoint ({@code /metrics}) over the agent's counters, read from the last flush cycle's snapshot. */
+public final class MetricsEndpoint implements AutoCloseable {
+    private final HTTPServer server;
+
+    public MetricsEndpoint(int port, Supplier<StatsSnapshot> stats, Supplier<FlowSink.SinkCounters> sink, String agentId, String linkId) {
+        PrometheusRegistry registry = new PrometheusRegistry();
+        counter(registry, "tapflow_agent_packets", "Frames read", () -> stats.get().counters().packets);
+        counter(registry, "tapflow_agent_bytes", "Bytes read (wire length)", () -> stats.get().counters().bytes);
+        counter(registry, "tapflow_agent_unsupported_frames", "Valid frames without an IP flow (ARP, LLDP, ...)",
+                () -> stats.get().counters().notIp);
+        CounterWithCallback.builder().name("tapflow_agent_malformed_frames").help("Frames skipped as malformed, by reason")
+                .labelNames("reason").callback(cb -> {
+                    long[] m = stats.get().counters().malformed;
+                    for (MalformedReason r : MalformedReason.values()) {
+                        cb.call(m[r.ordinal()], r.label());
+                    }
+                }).register(registry);
+        counter(registry, "tapflow_agent_flows_created", "Flows created", () -> stats.get().flowsCreated());
+        counter(registry, "tapflow_agent_flows_exported", "Flow records exported", () -> stats.get().counters().flowsExported);
+        counter(registry, "tapflow_agent_flows_evicted", "Flows evicted because the table was full", () -> stats.get().flowsEvicted());
+        counter(registry, "tapflow_agent_payload_samples", "Payload samples taken", () -> stats.get().counters().samples);
+        counter(registry, "tapflow_agent_fragments_unmatched", "Later IP fragments whose first fragment was not seen",
+                () -> stats.get().fragmentsUnmatched());
+        counter(registry, "tapflow_agent_capture_drops", "Frames the capture source lost", () -> stats.get().captureDrops());
+        counter(registry, "tapflow_agent_kafka_sent", "Records acknowledged by Kafka", () -> sink.get().sent());
+        counter(registry, "tapflow_agent_kafka_failed", "Records Kafka rejected or that timed out", () -> sink.get().failed());
+        counter(registry, "tapflow_agent_kafka_dropped", "Records dropped because the outbox was full", () -> sink.get().dropped());
+        GaugeWithCallback.builder().name("tapflow_agent_flows_active").help("Flows in the table")
+                .callback(cb -> cb.call(stats.get().flowsActive())).register(registry);
+        GaugeWithCallback.builder().name("tapflow_agent_info").help("Agent identity").labelNames("agent_id", "link_id")
+                .callback(cb -> cb.call(1, agentId, linkId)).register(registry);
+        try {
+            server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the metrics endpoint on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void counter(PrometheusRegistry registry, String name, String help, java.util.function.LongSupplier value) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
