@@ -1,26 +1,16 @@
 package io.tapflow.agent.cli;
 
+import io.tapflow.agent.AgentRunner;
 import io.tapflow.agent.config.AgentConfig;
 import io.tapflow.agent.config.ConfigException;
 import io.tapflow.agent.decode.MalformedReason;
 import io.tapflow.agent.export.AgentIdentity;
 import io.tapflow.agent.export.FlowSink;
-import io.tapflow.agent.export.JsonLinesSink;
-import io.tapflow.agent.export.KafkaSink;
-import io.tapflow.agent.export.NullSink;
 import io.tapflow.agent.meter.CaptureReplay;
 import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterCounters;
-import io.tapflow.agent.stats.MetricsEndpoint;
-import io.tapflow.agent.stats.StatsReporter;
-import io.tapflow.schema.EndReason;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -113,17 +103,6 @@ public final class AgentCommand implements Callable<Integer> {
         AgentConfig raw = config.raw();
         String link = raw.linkId.isBlank() ? defaultLinkId(files.get(0)) : raw.linkId;
         AgentIdentity identity = new AgentIdentity(raw.agentId, link, System.currentTimeMillis());
-        FlowSink sink;
-        try {
-            sink = openSink(config, identity);
-        } catch (IOException | RuntimeException e) {
-            err.println("tapflow agent: cannot open the " + raw.output.name().toLowerCase() + " output: " + e.getMessage());
-            return 2;
-        }
-        StatsReporter stats = new StatsReporter(identity, sink, () -> 0);
-        Meter meter = new Meter(config.meter(), sink, stats);
-        MetricsEndpoint metrics = raw.metrics.port > 0
-                ? new MetricsEndpoint(raw.metrics.port, stats::latest, sink::counters, identity.agentId(), link) : null;
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -135,17 +114,13 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        CaptureReplay.Result result;
+        AgentRunner.Result result;
         try {
-            LOG.info("agent {} on link {}: reading {} file(s), output {}", identity.agentId(), link, files.size(), raw.output.name().toLowerCase());
-            result = new CaptureReplay(meter, raw.replaySpeed, stop::get).run(files);
-            meter.finish(result.stopped() ? EndReason.SHUTDOWN : EndReason.END_OF_INPUT);
-            sink.close();
-            printSummary(identity, meter, sink.counters(), result, raw.output);
+            result = AgentRunner.run(config, identity, files, stop::get);
+        } catch (IOException | RuntimeException e) {
+            err.println("tapflow agent: cannot open the " + raw.output.name().toLowerCase() + " output: " + e.getMessage());
+            return 2;
         } finally {
-            if (metrics != null) {
-                metrics.close();
-            }
             done.countDown();
         }
         try {
@@ -153,8 +128,9 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             // already shutting down
         }
-        FlowSink.SinkCounters c = sink.counters();
-        if (!result.ok()) {
+        printSummary(result, raw.output);
+        FlowSink.SinkCounters c = result.sink();
+        if (!result.replay().ok()) {
             return 1;
         }
         return raw.output == AgentConfig.Output.KAFKA && (c.dropped() > 0 || c.failed() > 0) ? 3 : 0;
@@ -207,26 +183,11 @@ public final class AgentCommand implements Callable<Integer> {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    private static FlowSink openSink(AgentConfig.Concluded config, AgentIdentity identity) throws IOException {
-        AgentConfig raw = config.raw();
-        return switch (raw.output) {
-            case NONE -> new NullSink();
-            case JSONL -> new JsonLinesSink(jsonWriter(raw.jsonlPath), identity);
-            case KAFKA -> new KafkaSink(raw.kafka.producer, raw.kafka.bootstrap,
-                    new KafkaSink.KafkaTopics(raw.kafka.flowsTopic, raw.kafka.payloadTopic, raw.kafka.statsTopic), identity,
-                    raw.kafka.bufferRecords, config.kafkaDeliveryTimeout(), config.kafkaCloseTimeout());
-        };
-    }
-
-    private static Writer jsonWriter(String path) throws IOException {
-        if (path.equals("-")) {
-            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-        }
-        return Files.newBufferedWriter(Path.of(path), StandardCharsets.UTF_8);
-    }
-
-    private void printSummary(AgentIdentity id, Meter meter, FlowSink.SinkCounters sinkCounters, CaptureReplay.Result result,
-                              AgentConfig.Output output) {
+    private void printSummary(AgentRunner.Result run, AgentConfig.Output output) {
+        AgentIdentity id = run.identity();
+        Meter meter = run.meter();
+        FlowSink.SinkCounters sinkCounters = run.sink();
+        CaptureReplay.Result result = run.replay();
         MeterCounters c = meter.counters();
         StringBuilder malformed = new StringBuilder();
         for (MalformedReason r : MalformedReason.values()) {
