@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -59,6 +60,8 @@ public final class KafkaSink implements FlowSink {
     private final AtomicLong lastFailureLog = new AtomicLong();
     private final Thread sender;
     private volatile boolean closing;
+    private boolean inSend;                 // sender thread only: inside producer.send()
+    private TimeoutException sendTimedOut;  // sender thread only: send() itself gave up on this record
 
     public record KafkaTopics(String flows, String payload, String stats) {
     }
@@ -118,10 +121,12 @@ public final class KafkaSink implements FlowSink {
     }
 
     private void offer(ProducerRecord<byte[], byte[]> record) {
-        if (closing || outstanding.incrementAndGet() > bound) {
-            if (!closing) {
-                outstanding.decrementAndGet();
-            }
+        if (closing) { // read once: a close() between two reads must not leave the increment behind
+            dropped.incrementAndGet();
+            return;
+        }
+        if (outstanding.incrementAndGet() > bound) {
+            outstanding.decrementAndGet();
             dropped.incrementAndGet();
             return;
         }
@@ -145,19 +150,23 @@ public final class KafkaSink implements FlowSink {
                         continue;
                     }
                 }
-                producer.send(pending, (metadata, error) -> {
-                    outstanding.decrementAndGet();
-                    if (error == null) {
-                        sent.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                        logFailure(error);
-                    }
-                });
+                sendTimedOut = null;
+                inSend = true;
+                try {
+                    producer.send(pending, this::completed);
+                } finally {
+                    inSend = false;
+                }
+                if (sendTimedOut != null) {
+                    throw sendTimedOut;
+                }
                 pending = null;
                 backoffMs = 50;
             } catch (TimeoutException e) {
                 // broker unreachable (no metadata) or producer buffer full: keep the record, wait, try again
+                if (closing) {
+                    return; // close() has stopped waiting for the broker: what is left counts as dropped
+                }
                 logFailure(e);
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 1_000);
@@ -170,6 +179,11 @@ public final class KafkaSink implements FlowSink {
                 failed.incrementAndGet();
                 pending = null;
                 sleep(1_000);
+            } catch (IllegalStateException e) {
+                if (!closing) {
+                    LOG.error("Kafka producer unusable ({}); records are buffered, then dropped and counted", e.getMessage());
+                }
+                return; // the producer was closed under a send still retrying, at the end of close()
             } catch (KafkaException e) {
                 if (closing && e.getMessage() != null && e.getMessage().contains("closed")) {
                     return;
@@ -179,6 +193,26 @@ public final class KafkaSink implements FlowSink {
                 failed.incrementAndGet();
                 pending = null;
             }
+        }
+    }
+
+    /**
+     * The producer's completion callback. {@code send()} does not throw when it cannot take a record in
+     * {@code max.block.ms} (no metadata because the broker is away, or its buffer is full): it calls the callback at
+     * once, on the calling thread, with a {@link TimeoutException} (an ApiException). That is not a delivery failure:
+     * it is noted here and the send loop keeps the record and tries again.
+     */
+    private void completed(RecordMetadata metadata, Exception error) {
+        if (error instanceof TimeoutException timeout && Thread.currentThread() == sender && inSend) {
+            sendTimedOut = timeout;
+            return;
+        }
+        outstanding.decrementAndGet();
+        if (error == null) {
+            sent.incrementAndGet();
+        } else {
+            failed.incrementAndGet();
+            logFailure(error);
         }
     }
 
@@ -224,6 +258,11 @@ public final class KafkaSink implements FlowSink {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofMillis(500));
+        try {
+            sender.join(1_000); // a send still retrying ends once the producer is closed; then nothing moves any more
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         int left = outstanding.getAndSet(0);
         if (left > 0) {
             dropped.addAndGet(left);
