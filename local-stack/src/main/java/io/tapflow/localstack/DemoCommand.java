@@ -128,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
             l[0]++;
             l[1] += packets;
             l[2] += bytes;
-            String service = Protocols.name(r.getL4Proto()) + (r.getDstPort() > 0 ? "/" + Math.min(r.getSrcPort(), r.getDstPort()) : "");
+            String service = Protocols.name(r.getL4Proto()) + (r.getDstPort() > 0 ? "/" + r.getDstPort() : "");
             add(perService, service, packets, bytes);
             add(perTalker, address(r.getSrcAddr().bytes()), packets, bytes);
         }
@@ -148,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
             agentFailed += run.sink().failed();
         }
         links.print(out, "Published per link (read back from Kafka " + Topics.FLOWS + ", " + Topics.PAYLOAD + ", " + Topics.AGENT_STATS + ")");
-        top(perService, "service (proto/lower port)").print(out, "Top services by bytes");
+        top(perService, "service (proto/responder port)").print(out, "Top services by bytes");
         top(perTalker, "initiator address").print(out, "Top talkers (flow initiators) by bytes");
 
         long consumed = flows.records().size() + samples.records().size() + stats.records().size();

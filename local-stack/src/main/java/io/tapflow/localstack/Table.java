@@ -8,6 +8,7 @@ import java.util.List;
 final class Table {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
+    private final List<List<Boolean>> numeric = new ArrayList<>();
 
     Table(String... header) {
         this.header = List.of(header);
@@ -15,10 +16,14 @@ final class Table {
 
     Table row(Object... cells) {
         List<String> r = new ArrayList<>();
+        List<Boolean> n = new ArrayList<>();
         for (Object c : cells) {
-            r.add(c instanceof Long || c instanceof Integer ? String.format("%,d", ((Number) c).longValue()) : String.valueOf(c));
+            boolean number = c instanceof Long || c instanceof Integer;
+            r.add(number ? String.format("%,d", ((Number) c).longValue()) : String.valueOf(c));
+            n.add(number);
         }
         rows.add(r);
+        numeric.add(n);
         return this;
     }
 
@@ -32,23 +37,22 @@ final class Table {
         }
         out.println();
         out.println(title);
-        line(out, header, width);
+        line(out, header, null, width);
         StringBuilder rule = new StringBuilder();
         for (int w : width) {
             rule.append("-".repeat(w)).append("  ");
         }
         out.println(rule.toString().stripTrailing());
-        for (List<String> r : rows) {
-            line(out, r, width);
+        for (int i = 0; i < rows.size(); i++) {
+            line(out, rows.get(i), numeric.get(i), width);
         }
     }
 
-    private static void line(PrintStream out, List<String> cells, int[] width) {
+    private static void line(PrintStream out, List<String> cells, List<Boolean> right, int[] width) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            boolean numeric = c.matches("[-\\d,.%]+");
-            b.append(numeric ? " ".repeat(width[i] - c.length()) + c : c + " ".repeat(width[i] - c.length())).append("  ");
+            b.append(right != null && right.get(i) ? " ".repeat(width[i] - c.length()) + c : c + " ".repeat(width[i] - c.length())).append("  ");
         }
         out.println(b.toString().stripTrailing());
     }

@@ -1,4 +1,4 @@
-package io.tapflow.agent.testing;
+package io.tapflow.localstack;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

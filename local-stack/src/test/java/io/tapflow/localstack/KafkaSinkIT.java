@@ -1,10 +1,15 @@
-package io.tapflow.agent.export;
+package io.tapflow.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.tapflow.agent.export.AddressFormat;
+import io.tapflow.agent.export.AgentIdentity;
+import io.tapflow.agent.export.Protocols;
+import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.export.FlowSink.SinkCounters;
+import io.tapflow.agent.export.KafkaSink;
 import io.tapflow.agent.export.KafkaSink.KafkaTopics;
 import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.meter.CaptureReplay;
@@ -13,7 +18,6 @@ import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterCounters;
 import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.agent.testing.CollectingSink;
-import io.tapflow.agent.testing.EmbeddedKafka;
 import io.tapflow.agent.testing.TeeSink;
 import io.tapflow.agent.testing.TestData;
 import io.tapflow.schema.Address16;
