@@ -410,7 +410,7 @@ class KafkaSinkIT {
     private static CollectingSink.Flow asCollected(FlowRecord f) {
         return new CollectingSink.Flow(f.getFlowSeq(), Protocols.name(f.getL4Proto()), address(f.getSrcAddr()), f.getSrcPort(),
                 address(f.getDstAddr()), f.getDstPort(), f.getPacketsFwd(), f.getPacketsRev(), f.getBytesFwd(), f.getBytesRev(),
-                f.getVlanId(), f.getTunnelType().ordinal(), f.getEndReason());
+                f.getVlanId(), f.getTunnelType().ordinal(), f.getFragments(), f.getEndReason());
     }
 
     private static CollectingSink.Sample asCollected(PayloadSample s) {

@@ -13,7 +13,7 @@ import java.util.List;
 /** Keeps every flow, sample and stats record the meter emits, as plain values. */
 public final class CollectingSink implements FlowSink {
     public record Flow(long seq, String proto, String srcIp, int srcPort, String dstIp, int dstPort, long packetsFwd,
-                       long packetsRev, long bytesFwd, long bytesRev, int vlan, int tunnel, EndReason reason) {
+                       long packetsRev, long bytesFwd, long bytesRev, int vlan, int tunnel, long fragments, EndReason reason) {
         public long packets() {
             return packetsFwd + packetsRev;
         }
@@ -34,7 +34,7 @@ public final class CollectingSink implements FlowSink {
     public void flow(FlowTable t, int s, EndReason reason) {
         flows.add(new Flow(t.flowSeq(s), Protocols.name(t.protocol(s)), AddressFormat.toString(t.srcHi(s), t.srcLo(s)), t.srcPort(s),
                 AddressFormat.toString(t.dstHi(s), t.dstLo(s)), t.dstPort(s), t.packetsFwd(s), t.packetsRev(s),
-                t.bytesFwd(s), t.bytesRev(s), t.vlanOuter(s), t.tunnelType(s), reason));
+                t.bytesFwd(s), t.bytesRev(s), t.vlanOuter(s), t.tunnelType(s), t.fragments(s), reason));
     }
 
     @Override
