@@ -321,6 +321,17 @@ class CaptureFilesTest {
     }
 
     @Test
+    void pcapngWholeSecondResolutionInEitherNotation() throws IOException {
+        ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        // if_tsresol 0 is 10^0 and 0x80 is 2^0: both one unit per second, both legal
+        Ng ng = new Ng(le).interfaceBlock(LinkType.RAW, 0, tsresol(le, 0)).interfaceBlock(LinkType.RAW, 0, tsresol(le, 0x80))
+                .enhanced(0, 1_700_000_000L, RAW4, RAW4.length).enhanced(1, 1_700_000_001L, RAW4, RAW4.length);
+        Drained d = drain(write("seconds.pcapng", ng.build()));
+        assertThat(d.errors()).isEmpty();
+        assertThat(d.frames()).extracting(Frame::tsNanos).containsExactly(1_700_000_000_000_000_000L, 1_700_000_001_000_000_000L);
+    }
+
+    @Test
     void pcapngTruncatedMidBlockGivesOneErrorAfterTheGoodFrames() throws IOException {
         Ng ng = new Ng(ByteOrder.LITTLE_ENDIAN).interfaceBlock(LinkType.ETHERNET, 0)
                 .enhanced(0, 1, F1, F1.length).enhanced(0, 2, F2, F2.length).enhanced(0, 3, F3, F3.length);
