@@ -360,6 +360,64 @@ class CaptureFilesTest {
                 .contains(file.toString()).contains("interface 3").contains("byte offset " + ng.blockOffset(3));
     }
 
+    @Test
+    void mutatedFilesFailOnlyWithOneCaptureFormatException() throws IOException {
+        long seed = Long.getLong("tapflow.files.seed", System.nanoTime());
+        System.out.println("CaptureFilesTest mutated files seed=" + seed + " (-Dtapflow.files.seed=" + seed + ")");
+        java.util.Random r = new java.util.Random(seed);
+        ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        byte[][] originals = {
+                pcap(le, false, LinkType.ETHERNET, new Rec(1, 2, F1), new Rec(3, 4, F2), new Rec(5, 6, F3)),
+                pcap(ByteOrder.BIG_ENDIAN, true, LinkType.RAW, new Rec(1, 2, RAW4), new Rec(3, 4, RAW4)),
+                new Ng(le).interfaceBlock(LinkType.ETHERNET, 0, tsresol(le, 9)).interfaceBlock(LinkType.RAW, 64, tsresol(le, 0x8A))
+                        .enhanced(0, 1, F1, F1.length).simple(F2).enhanced(1, 2, RAW4, 1000).block(5, new byte[8]).build(),
+                new Ng(ByteOrder.BIG_ENDIAN).interfaceBlock(LinkType.LINUX_SLL, 0).enhanced(0, 9, sll(ETHERTYPE_IPV4, RAW4), 99).build(),
+        };
+        int opened = 0;
+        int failed = 0;
+        for (int i = 0; i < 2000; i++) {
+            byte[] b = originals[r.nextInt(originals.length)].clone();
+            int mutations = 1 + r.nextInt(4);
+            for (int m = 0; m < mutations; m++) {
+                switch (r.nextInt(4)) {
+                    case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
+                    case 1 -> b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+                    case 2 -> b = Arrays.copyOf(b, r.nextInt(b.length + 1));
+                    default -> { // a 32-bit length-like field gets a boundary value
+                        if (b.length >= 4) {
+                            int at = r.nextInt(b.length - 3) & ~3;
+                            int v = new int[] {0, 1, 12, 16, 28, 32, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x0100_0000}[r.nextInt(10)];
+                            ByteBuffer.wrap(b).order(r.nextBoolean() ? le : ByteOrder.BIG_ENDIAN).putInt(at, v);
+                        }
+                    }
+                }
+                if (b.length == 0) {
+                    break;
+                }
+            }
+            Path file = write("mutated-" + i, b);
+            Drained d;
+            try {
+                d = drain(file);
+            } catch (CaptureFormatException e) {
+                assertThat(e.getMessage()).as("seed %d, file %d", seed, i).contains(file.toString());
+                failed++;
+                continue;
+            } catch (RuntimeException | AssertionError e) {
+                throw new AssertionError("seed " + seed + ", file " + i + ": " + java.util.HexFormat.of().formatHex(b), e);
+            }
+            opened++;
+            assertThat(d.errors()).as("seed %d, file %d", seed, i).hasSizeLessThanOrEqualTo(1);
+            for (CaptureFormatException e : d.errors()) {
+                assertThat(e.getMessage()).as("seed %d, file %d", seed, i).contains(file.toString()).contains("byte offset");
+            }
+            Files.delete(file);
+        }
+        System.out.printf("CaptureFilesTest mutated files: %d opened, %d refused at open%n", opened, failed);
+        assertThat(opened).isPositive();
+        assertThat(failed).isPositive();
+    }
+
     // ---------------------------------------------------------------- not captures at all
 
     @Test
