@@ -537,7 +537,7 @@ public final class PacketDecoder {
             if (limit - cur < 4) {
                 return OK;
             }
-            int nextExtension = u8(cur + 3);
+            int nextExtension = (flags & 0x04) != 0 ? u8(cur + 3) : 0; // read only with the E flag (TS 29.281 §5.1)
             cur += 4;
             while (nextExtension != 0) {
                 if (limit - cur < 4) {

@@ -53,6 +53,9 @@ public final class FlowTable {
     private static final int EVICTION_SAMPLE = 8;
     private static final int NONE = -1;
 
+    /** The records of all flows live in one {@code long[]}: capacity * STRIDE must stay a valid array length. */
+    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / STRIDE;
+
     public static final int FORWARD = 0;
     public static final int REVERSE = 1;
 
@@ -74,8 +77,8 @@ public final class FlowTable {
     private int direction;
 
     public FlowTable(int capacity, long idleTimeoutNs, long activeTimeoutNs, long closeGraceNs, FlowExpiry expiry) {
-        if (capacity < 1 || capacity > (1 << 29)) {
-            throw new IllegalArgumentException("flow table capacity must be between 1 and " + (1 << 29) + ": " + capacity);
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("flow table capacity must be between 1 and " + MAX_CAPACITY + ": " + capacity);
         }
         this.capacity = capacity;
         this.records = new long[capacity * STRIDE];

@@ -37,7 +37,7 @@ public final class PcapngFileSource implements PacketSource {
     private ValueLayout.OfLong longLayout;
     private final int[] ifLinkType = new int[MAX_INTERFACES];
     private final int[] ifSnaplen = new int[MAX_INTERFACES];
-    /** Timestamp unit of each interface: units per second as a power of ten (exponent > 0) or of two (exponent < 0). */
+    /** Timestamp unit of each interface: units per second as a power of ten (exponent > 0) or of two (exponent < 0); 0 = seconds. */
     private final int[] ifResolution = new int[MAX_INTERFACES];
     private final long[] ifOffsetSeconds = new long[MAX_INTERFACES];
     private int interfaces;
@@ -157,7 +157,7 @@ public final class PcapngFileSource implements PacketSource {
             if (code == OPTION_TSRESOL && optLength >= 1) {
                 int v = data.get(ValueLayout.JAVA_BYTE, opt + 4) & 0xFF;
                 ifResolution[id] = (v & 0x80) == 0 ? v : -(v & 0x7F);
-                if (ifResolution[id] == 0 || ifResolution[id] > 18 || ifResolution[id] < -63) {
+                if (ifResolution[id] > 18 || ifResolution[id] < -63) { // 0 (10^0 or 2^0): whole seconds
                     throw corrupt("interface " + id + ": unsupported timestamp resolution byte " + v);
                 }
             } else if (code == OPTION_TSOFFSET && optLength >= 8) {
