@@ -117,18 +117,18 @@ public final class AgentCommand implements Callable<Integer> {
         AgentRunner.Result result;
         try {
             result = AgentRunner.run(config, identity, files, stop::get);
+            printSummary(result, raw.output);
         } catch (IOException | RuntimeException e) {
             err.println("tapflow agent: cannot open the " + raw.output.name().toLowerCase() + " output: " + e.getMessage());
             return 2;
         } finally {
-            done.countDown();
+            done.countDown(); // only now may a shutdown hook let the JVM exit: flows are flushed, the summary printed
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
             // already shutting down
         }
-        printSummary(result, raw.output);
         FlowSink.SinkCounters c = result.sink();
         if (!result.replay().ok()) {
             return 1;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.schema.Topics;
 import java.io.IOException;
@@ -105,7 +106,8 @@ public final class AgentConfig {
         require(agentId != null && !agentId.isBlank(), "agent-id: must not be empty");
         require(linkId != null, "link-id: must not be null");
         require(replaySpeed >= 0, "replay-speed: must be >= 0 (0 = as fast as possible): " + replaySpeed);
-        require(flow.capacity >= 1 && flow.capacity <= (1 << 29), "flow.capacity: must be between 1 and " + (1 << 29) + ": " + flow.capacity);
+        require(flow.capacity >= 1 && flow.capacity <= FlowTable.MAX_CAPACITY,
+                "flow.capacity: must be between 1 and " + FlowTable.MAX_CAPACITY + ": " + flow.capacity);
         Duration idle = positive("flow.idle-timeout", flow.idleTimeout);
         Duration active = positive("flow.active-timeout", flow.activeTimeout);
         Duration flush = positive("flow.flush-interval", flow.flushInterval);

@@ -232,9 +232,8 @@ public final class PcapngFileSource implements PacketSource {
         if (id < 0 || id >= interfaces) {
             throw corrupt("packet refers to interface " + id + " but the section declares " + interfaces);
         }
-        if (!LinkType.isSupported(ifLinkType[id])) {
-            throw corrupt("interface " + id + " has unsupported link type " + ifLinkType[id]);
-        }
+        // A frame on an interface of a link type we do not decode (radiotap, USB, ...) is still handed out:
+        // the decoder counts it as unsupported, and the other interfaces of the file are metered as usual.
         return id;
     }
 

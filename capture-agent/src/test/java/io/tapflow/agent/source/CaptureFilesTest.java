@@ -298,6 +298,22 @@ class CaptureFilesTest {
     }
 
     @Test
+    void pcapngInterfaceOfAnUnsupportedLinkTypeIsCountedNotFatal() throws IOException {
+        ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        Ng ng = new Ng(le)
+                .interfaceBlock(127, 0)            // radiotap: not decoded
+                .interfaceBlock(LinkType.ETHERNET, 0)
+                .enhanced(0, 1_700_000_000_000_000L, new byte[] {0, 0, 8, 0, 0, 0, 0, 0}, 8)
+                .enhanced(1, 1_700_000_000_000_001L, F1, F1.length);
+        Path file = write("radiotap-and-ethernet.pcapng", ng.build());
+        var run = Metering.run(MeterSettings.defaults(), file);
+        assertThat(run.result().errors()).isEmpty();
+        assertThat(run.meter().counters().packets).isEqualTo(2);
+        assertThat(run.meter().counters().notIp).as("the radiotap frame, counted as unsupported").isEqualTo(1);
+        assertThat(run.sink().flows).hasSize(1);
+    }
+
+    @Test
     void pcapngBinaryResolutionOffsetAndABigEndianSectionThenALittleEndianOne() throws IOException {
         ByteOrder be = ByteOrder.BIG_ENDIAN;
         byte[] offset = ByteBuffer.allocate(8).order(be).putLong(100).array();
