@@ -145,42 +145,42 @@ public final class FlowTable {
                 key(p.srcPort, p.dstPort, p.protocol, p.vlanOuter, p.vlanInner));
     }
 
-    /** What {@link #prefetchIndex} returns when there is nothing to load. */
-    public static final int NO_HINT = 0;
-
     /**
-     * First half of warming the table for a packet about to be {@link #update updated}: loads the index slots its
-     * flow's hash leads to. Changes nothing; calling it or not gives the same results, only sooner.
+     * First half of warming the table for a packet about to be {@link #update updated}: loads the index slot its
+     * flow's hash leads to. No branch depends on the load, so a loop of these keeps many cache misses in flight.
+     * Changes nothing; calling it or not gives the same results, only sooner.
      *
      * @param hash the packet's {@link #flowHash}
-     * @return a hint for {@link #prefetchRecord}: the first entry on the probe path whose tag matches, if any
+     * @return the entry in the flow's home slot, for {@link #prefetchRecord}
      */
     public int prefetchIndex(long hash) {
-        int[] idx = index;
-        int tag = tag(hash);
-        int i = (int) hash & indexMask;
-        for (int n = 0; n < 4; n++, i = (i + 1) & indexMask) {
-            int entry = idx[i];
-            if (entry == 0) {
-                return NO_HINT;
-            }
-            if ((entry & ~slotMask) == tag) {
-                return entry;
-            }
-        }
-        return NO_HINT;
+        return index[(int) hash & indexMask];
     }
 
     /**
-     * Second half: loads the cache lines of the record the hint points at (almost always the packet's flow).
+     * Second half: finds the flow's entry from its home slot on (now in cache) by tag, and loads the cache lines of
+     * the record it points at.
      *
+     * @param homeEntry what {@link #prefetchIndex} returned for {@code hash}
      * @return a value derived from the loads, for the caller to keep so the loads are not optimised away
      */
-    public long prefetchRecord(int hint) {
-        if (hint == NO_HINT) {
-            return 0;
+    public long prefetchRecord(long hash, int homeEntry) {
+        int tag = tag(hash);
+        int entry = homeEntry;
+        for (int n = 0, i = (int) hash & indexMask; ; ) {
+            if (entry == 0) {
+                return 0;
+            }
+            if ((entry & ~slotMask) == tag) {
+                break;
+            }
+            if (++n == 4) {
+                return 0;
+            }
+            i = (i + 1) & indexMask;
+            entry = index[i];
         }
-        int base = ((hint & slotMask) - 1) * STRIDE;
+        int base = ((entry & slotMask) - 1) * STRIDE;
         long[] rec = records;
         return rec[base + SRC_HI] + rec[base + LAST_NS] + rec[base + MISC]; // the lines find() and account() touch
     }
@@ -210,14 +210,15 @@ public final class FlowTable {
             entry &= slotMask;
             int base = (entry - 1) * STRIDE;
             long k = rec[base + KEY];
-            if (k == fwdKey && rec[base + SRC_LO] == srcLo && rec[base + DST_LO] == dstLo
-                    && rec[base + SRC_HI] == srcHi && rec[base + DST_HI] == dstHi) {
-                direction = FORWARD;
-                return entry - 1;
-            }
-            if (k == revKey && rec[base + SRC_LO] == dstLo && rec[base + DST_LO] == srcLo
-                    && rec[base + SRC_HI] == dstHi && rec[base + DST_HI] == srcHi) {
-                direction = REVERSE;
+            long sLo = rec[base + SRC_LO];
+            long dLo = rec[base + DST_LO];
+            long sHi = rec[base + SRC_HI];
+            long dHi = rec[base + DST_HI];
+            // Both directions compared without a branch each: which one matches is a coin toss the CPU cannot predict.
+            boolean forward = ((k ^ fwdKey) | (sLo ^ srcLo) | (dLo ^ dstLo) | (sHi ^ srcHi) | (dHi ^ dstHi)) == 0;
+            boolean reverse = ((k ^ revKey) | (sLo ^ dstLo) | (dLo ^ srcLo) | (sHi ^ dstHi) | (dHi ^ srcHi)) == 0;
+            if (forward | reverse) {
+                direction = forward ? FORWARD : REVERSE;
                 return entry - 1;
             }
         }

@@ -71,20 +71,18 @@ public final class Meter {
         }
     }
 
+    /** Three loops, so that no branch waits for a cache miss and many misses are in flight at once. */
     private void warm(int count) {
         FlowTable t = table;
         for (int j = 0; j < count; j++) {
-            if (results[j] == PacketDecoder.OK) {
-                long hash = FlowTable.flowHash(packets[j]);
-                hashes[j] = hash;
-                hints[j] = t.prefetchIndex(hash);
-            } else {
-                hints[j] = FlowTable.NO_HINT;
-            }
+            hashes[j] = results[j] == PacketDecoder.OK ? FlowTable.flowHash(packets[j]) : 0;
+        }
+        for (int j = 0; j < count; j++) {
+            hints[j] = t.prefetchIndex(hashes[j]);
         }
         long touched = 0;
         for (int j = 0; j < count; j++) {
-            touched += t.prefetchRecord(hints[j]);
+            touched += t.prefetchRecord(hashes[j], hints[j]);
         }
         warmed += touched; // keeps the loads
     }
