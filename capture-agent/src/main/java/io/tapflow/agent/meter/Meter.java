@@ -14,10 +14,10 @@ import java.lang.foreign.MemorySegment;
  * Every {@code flushInterval} of capture time it sweeps the table and ends a stats cycle. Allocates nothing per packet.
  */
 public final class Meter {
-    private final MeterSettings settings;
-    private final PacketDecoder decoder = new PacketDecoder();
     /** Frames decoded and warmed together before any is accounted. */
     private static final int STAGE = 64;
+    private final MeterSettings settings;
+    private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket[] packets = new DecodedPacket[STAGE];
     private final int[] results = new int[STAGE];
     private final long[] hashes = new long[STAGE];
