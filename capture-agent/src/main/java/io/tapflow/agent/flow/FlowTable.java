@@ -2,6 +2,7 @@ package io.tapflow.agent.flow;
 
 import io.tapflow.agent.decode.DecodedPacket;
 import io.tapflow.schema.EndReason;
+import java.util.Arrays;
 
 /**
  * Bidirectional flow table with a fixed capacity, preallocated at start: A→B and B→A are one flow, counters are kept
@@ -9,8 +10,10 @@ import io.tapflow.schema.EndReason;
  *
  * <p>Flows live in one {@code long[]} of fixed-size records ({@value #STRIDE} longs = 112 bytes each); an
  * open-addressing index ({@code int[]}, linear probing, load factor at most 0.5, backward-shift deletion) maps a
- * symmetric hash of the key to the record. Total: about 120 bytes per flow of capacity. Nothing is allocated
- * per packet. Single-threaded: one table per capture thread.
+ * symmetric hash of the key to the record. An index entry is the record's slot + 1 in its low bits and, in the bits
+ * the capacity leaves free, a tag taken from the top of the hash: a probe skips most other flows' entries without
+ * reading their records, which are cache misses in a large table. Total: 120 bytes per flow of capacity (a power
+ * of two), 112 to 128 otherwise. Nothing is allocated per packet. Single-threaded: one table per capture thread.
  *
  * <p>Time is capture time (nanoseconds), so replaying a file gives the flows live capture would: a flow idle longer
  * than the idle timeout ends (and a later packet starts a new flow), a flow older than the active timeout is exported
@@ -62,6 +65,9 @@ public final class FlowTable {
     private final long[] records;
     private final int[] index;
     private final int indexMask;
+    /** Index entry: tag (the top {@code 32 - slotBits} bits of the hash) | slot + 1 (the low {@code slotBits} bits). */
+    private final int slotBits;
+    private final int slotMask;
     private final int capacity;
     private final long idleTimeoutNs;
     private final long activeTimeoutNs;
@@ -85,6 +91,8 @@ public final class FlowTable {
         int slots = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
         this.index = new int[slots];
         this.indexMask = slots - 1;
+        this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity); // slot + 1 <= capacity; at most 30 bits
+        this.slotMask = (1 << slotBits) - 1;
         this.idleTimeoutNs = idleTimeoutNs;
         this.activeTimeoutNs = activeTimeoutNs;
         this.closeGraceNs = closeGraceNs;
@@ -102,8 +110,15 @@ public final class FlowTable {
      * @return the flow's slot; {@link #direction()} tells whether the packet went forward or in reverse
      */
     public int update(DecodedPacket p, long tsNs, int frameBytes) {
+        return update(p, flowHash(p), tsNs, frameBytes);
+    }
+
+    /**
+     * {@link #update(DecodedPacket, long, int)} with the packet's {@link #flowHash} already computed (for
+     * {@link #prefetchIndex}); it must be the hash of the packet as it is now.
+     */
+    public int update(DecodedPacket p, long hash, long tsNs, int frameBytes) {
         long fwdKey = key(p.srcPort, p.dstPort, p.protocol, p.vlanOuter, p.vlanInner);
-        long hash = hash(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort, fwdKey);
         int slot = find(hash, p.srcHi, p.srcLo, p.dstHi, p.dstLo, fwdKey);
         if (slot != NONE) {
             int base = slot * STRIDE;
@@ -127,6 +142,57 @@ public final class FlowTable {
         return slot;
     }
 
+    /** The symmetric hash that places the packet's flow in the index (both directions hash alike). */
+    public static long flowHash(DecodedPacket p) {
+        return hash(p.srcHi, p.srcLo, p.srcPort, p.dstHi, p.dstLo, p.dstPort,
+                key(p.srcPort, p.dstPort, p.protocol, p.vlanOuter, p.vlanInner));
+    }
+
+    /**
+     * First half of warming the table for a packet about to be {@link #update updated}: loads the index slot its
+     * flow's hash leads to. No branch depends on the load, so a loop of these keeps many cache misses in flight.
+     * Changes nothing; calling it or not gives the same results, only sooner.
+     *
+     * @param hash the packet's {@link #flowHash}
+     * @return the entry in the flow's home slot, for {@link #prefetchRecord}
+     */
+    public int prefetchIndex(long hash) {
+        return index[(int) hash & indexMask];
+    }
+
+    /**
+     * Second half: finds the flow's entry from its home slot on (now in cache) by tag, and loads the cache lines of
+     * the record it points at.
+     *
+     * @param homeEntry what {@link #prefetchIndex} returned for {@code hash}
+     * @return a value derived from the loads, for the caller to keep so the loads are not optimised away
+     */
+    public long prefetchRecord(long hash, int homeEntry) {
+        int tag = tag(hash);
+        int entry = homeEntry;
+        for (int n = 0, i = (int) hash & indexMask; ; ) {
+            if (entry == 0) {
+                return 0;
+            }
+            if ((entry & ~slotMask) == tag) {
+                break;
+            }
+            if (++n == 4) {
+                return 0;
+            }
+            i = (i + 1) & indexMask;
+            entry = index[i];
+        }
+        int base = ((entry & slotMask) - 1) * STRIDE;
+        long[] rec = records;
+        return rec[base + SRC_HI] + rec[base + LAST_NS] + rec[base + MISC]; // the lines find() and account() touch
+    }
+
+    /** The tag bits of an index entry for {@code hash}. */
+    private int tag(long hash) {
+        return (int) (hash >>> 32) & ~slotMask;
+    }
+
     public int direction() {
         return direction;
     }
@@ -135,21 +201,27 @@ public final class FlowTable {
         long revKey = swapPorts(fwdKey);
         int[] idx = index;
         long[] rec = records;
+        int tag = tag(hash);
         for (int i = (int) hash & indexMask; ; i = (i + 1) & indexMask) {
             int entry = idx[i];
             if (entry == 0) {
                 return NONE;
             }
+            if ((entry & ~slotMask) != tag) {
+                continue; // another flow's entry: its record is not even read
+            }
+            entry &= slotMask;
             int base = (entry - 1) * STRIDE;
             long k = rec[base + KEY];
-            if (k == fwdKey && rec[base + SRC_LO] == srcLo && rec[base + DST_LO] == dstLo
-                    && rec[base + SRC_HI] == srcHi && rec[base + DST_HI] == dstHi) {
-                direction = FORWARD;
-                return entry - 1;
-            }
-            if (k == revKey && rec[base + SRC_LO] == dstLo && rec[base + DST_LO] == srcLo
-                    && rec[base + SRC_HI] == dstHi && rec[base + DST_HI] == srcHi) {
-                direction = REVERSE;
+            long sLo = rec[base + SRC_LO];
+            long dLo = rec[base + DST_LO];
+            long sHi = rec[base + SRC_HI];
+            long dHi = rec[base + DST_HI];
+            // Both directions compared without a branch each: which one matches is a coin toss the CPU cannot predict.
+            boolean forward = ((k ^ fwdKey) | (sLo ^ srcLo) | (dLo ^ dstLo) | (sHi ^ srcHi) | (dHi ^ dstHi)) == 0;
+            boolean reverse = ((k ^ revKey) | (sLo ^ dstLo) | (dLo ^ srcLo) | (sHi ^ dstHi) | (dHi ^ srcHi)) == 0;
+            if (forward | reverse) {
+                direction = forward ? FORWARD : REVERSE;
                 return entry - 1;
             }
         }
@@ -186,7 +258,7 @@ public final class FlowTable {
         while (index[i] != 0) {
             i = (i + 1) & indexMask;
         }
-        index[i] = slot + 1;
+        index[i] = tag(hash) | (slot + 1);
         size++;
         created++;
         return slot;
@@ -283,18 +355,48 @@ public final class FlowTable {
         }
     }
 
-    /** Ends every flow (end of input, shutdown). */
+    /**
+     * Ends every flow (end of input, shutdown). The index is cleared at once at the end rather than flow by flow, which
+     * would cost a few cache misses per flow; the exporter sees the same flows, in the same order.
+     */
     public void flushAll(EndReason reason) {
-        for (int slot = 0; slot < highWater; slot++) {
+        long[] rec = records;
+        try {
+            for (int slot = 0; slot < highWater; slot++) {
+                int base = slot * STRIDE;
+                if ((rec[base + MISC] & IN_USE) == 0) {
+                    continue;
+                }
+                if (rec[base + PACKETS_FWD] + rec[base + PACKETS_REV] != 0) {
+                    expiry.expired(this, slot, reason);
+                }
+                rec[base + MISC] = 0;
+                rec[base + SEQ] = freeHead;
+                freeHead = slot;
+                size--;
+            }
+        } finally {
+            Arrays.fill(index, 0);
+            reindex(); // nothing to do unless the exporter threw, leaving some flows in use
+        }
+    }
+
+    /** Puts every flow in use back into the (empty) index. */
+    private void reindex() {
+        long[] rec = records;
+        for (int slot = 0; slot < highWater && size > 0; slot++) {
             int base = slot * STRIDE;
-            if ((records[base + MISC] & IN_USE) == 0) {
+            if ((rec[base + MISC] & IN_USE) == 0) {
                 continue;
             }
-            if (records[base + PACKETS_FWD] + records[base + PACKETS_REV] == 0) {
-                free(slot);
-            } else {
-                end(slot, reason);
+            long key = rec[base + KEY];
+            long hash = hash(rec[base + SRC_HI], rec[base + SRC_LO], (int) (key >>> 48), rec[base + DST_HI], rec[base + DST_LO],
+                    (int) (key >>> 32) & 0xFFFF, key);
+            int i = (int) hash & indexMask;
+            while (index[i] != 0) {
+                i = (i + 1) & indexMask;
             }
+            index[i] = tag(hash) | (slot + 1);
         }
     }
 
@@ -344,7 +446,7 @@ public final class FlowTable {
         long key = rec[base + KEY];
         int i = (int) hash(rec[base + SRC_HI], rec[base + SRC_LO], (int) (key >>> 48), rec[base + DST_HI], rec[base + DST_LO],
                 (int) (key >>> 32) & 0xFFFF, key) & indexMask;
-        while (index[i] != slot + 1) {
+        while ((index[i] & slotMask) != slot + 1) {
             if (index[i] == 0) {
                 throw new IllegalStateException("flow table index lost slot " + slot);
             }
@@ -353,7 +455,7 @@ public final class FlowTable {
         // Backward-shift deletion keeps every probe chain unbroken without tombstones.
         int hole = i;
         for (int j = (hole + 1) & indexMask; index[j] != 0; j = (j + 1) & indexMask) {
-            int b = (index[j] - 1) * STRIDE;
+            int b = ((index[j] & slotMask) - 1) * STRIDE;
             long k = rec[b + KEY];
             int home = (int) hash(rec[b + SRC_HI], rec[b + SRC_LO], (int) (k >>> 48), rec[b + DST_HI], rec[b + DST_LO],
                     (int) (k >>> 32) & 0xFFFF, k) & indexMask;

@@ -7,15 +7,22 @@ import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.flow.FragmentTracker;
 import io.tapflow.agent.source.FrameBatch;
 import io.tapflow.schema.EndReason;
+import java.lang.foreign.MemorySegment;
 
 /**
  * One capture thread's hot path: frames → decoder → fragment tracker → flow table → payload sampler, on capture time.
  * Every {@code flushInterval} of capture time it sweeps the table and ends a stats cycle. Allocates nothing per packet.
  */
 public final class Meter {
+    /** Frames decoded and warmed together before any is accounted. */
+    private static final int STAGE = 64;
     private final MeterSettings settings;
     private final PacketDecoder decoder = new PacketDecoder();
-    private final DecodedPacket packet = new DecodedPacket();
+    private final DecodedPacket[] packets = new DecodedPacket[STAGE];
+    private final int[] results = new int[STAGE];
+    private final long[] hashes = new long[STAGE];
+    private final int[] hints = new int[STAGE];
+    private long warmed;
     private final FragmentTracker fragments;
     private final FlowTable table;
     private final FlowSink sink;
@@ -29,6 +36,9 @@ public final class Meter {
         this.sink = sink;
         this.cycles = cycles;
         this.fragments = new FragmentTracker(settings.fragmentEntries(), Math.min(settings.idleTimeoutNs(), 30_000_000_000L));
+        for (int i = 0; i < STAGE; i++) {
+            packets[i] = new DecodedPacket();
+        }
         this.table = new FlowTable(settings.flowCapacity(), settings.idleTimeoutNs(), settings.activeTimeoutNs(),
                 settings.closeGraceNs(), this::export);
     }
@@ -38,10 +48,48 @@ public final class Meter {
         sink.flow(t, slot, reason);
     }
 
+    /**
+     * Meters a batch in stages of {@value #STAGE} frames: decode them all, then load the index slots and flow records
+     * they will touch (independent loads the CPU overlaps), then account them one by one, in order. The flow table
+     * is far larger than the caches, so without the middle step every packet of a cold flow would wait for two
+     * cache misses in a row. The result is the same as metering frame by frame.
+     */
     public void process(FrameBatch batch) {
         int n = batch.count();
+        for (int start = 0; start < n; start += STAGE) {
+            int end = Math.min(n, start + STAGE);
+            decode(batch, start, end);
+            warm(end - start);
+            account(batch, start, end);
+        }
+    }
+
+    private void decode(FrameBatch batch, int start, int end) {
+        MemorySegment data = batch.data();
+        for (int i = start; i < end; i++) {
+            results[i - start] = decoder.decode(data, batch.offset(i), batch.capturedLength(i), batch.linkType(i), packets[i - start]);
+        }
+    }
+
+    /** Three loops, so that no branch waits for a cache miss and many misses are in flight at once. */
+    private void warm(int count) {
+        FlowTable t = table;
+        for (int j = 0; j < count; j++) {
+            hashes[j] = results[j] == PacketDecoder.OK ? FlowTable.flowHash(packets[j]) : 0;
+        }
+        for (int j = 0; j < count; j++) {
+            hints[j] = t.prefetchIndex(hashes[j]);
+        }
+        long touched = 0;
+        for (int j = 0; j < count; j++) {
+            touched += t.prefetchRecord(hashes[j], hints[j]);
+        }
+        warmed += touched; // keeps the loads
+    }
+
+    private void account(FrameBatch batch, int start, int end) {
         boolean sampling = settings.sampling();
-        for (int i = 0; i < n; i++) {
+        for (int i = start; i < end; i++) {
             long ts = batch.timestampNanos(i);
             if (ts == Long.MIN_VALUE) {
                 ts = now == Long.MIN_VALUE ? 0 : now; // pcapng simple packet block: no timestamp of its own
@@ -50,7 +98,7 @@ public final class Meter {
             int wire = batch.wireLength(i);
             counters.packets++;
             counters.bytes += wire;
-            int result = decoder.decode(batch.data(), batch.offset(i), batch.capturedLength(i), batch.linkType(i), packet);
+            int result = results[i - start];
             if (result != PacketDecoder.OK) {
                 if (result == PacketDecoder.NOT_IP) {
                     counters.notIp++;
@@ -59,17 +107,20 @@ public final class Meter {
                 }
                 continue;
             }
+            DecodedPacket packet = packets[i - start];
+            long hash = hashes[i - start];
             if (packet.fragment) {
                 fragments.resolve(packet, ts);
+                hash = FlowTable.flowHash(packet); // a later fragment just got its ports
             }
-            int slot = table.update(packet, ts, wire);
+            int slot = table.update(packet, hash, ts, wire);
             if (sampling && packet.payloadCaptured > 0) {
-                sample(batch, slot, ts);
+                sample(batch, slot, ts, packet);
             }
         }
     }
 
-    private void sample(FrameBatch batch, int slot, long ts) {
+    private void sample(FrameBatch batch, int slot, long ts, DecodedPacket packet) {
         int dir = table.direction();
         int index = table.takeSample(slot, dir, settings.samplePacketsPerDirection());
         if (index >= 0) {

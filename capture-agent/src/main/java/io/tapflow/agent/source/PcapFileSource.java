@@ -23,11 +23,14 @@ public final class PcapFileSource implements PacketSource {
     private static final int RECORD_HEADER_LENGTH = 16;
     /** libpcap's own upper bound for a record; anything larger is corruption, not a jumbo frame. */
     private static final int MAX_RECORD_LENGTH = 262_144;
+    /** Constant layouts: a layout held in a field would make every read go through a non-constant VarHandle. */
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final String name;
     private final MappedCaptureFile file;
     private final MemorySegment data;
-    private final ValueLayout.OfInt intLayout;
+    private final boolean bigEndian;
     private final boolean nanos;
     private final int linkType;
     private final int maxRecordLength;
@@ -44,14 +47,14 @@ public final class PcapFileSource implements PacketSource {
         }
         int magic = data.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         ByteOrder order = (magic == MAGIC_MICROS || magic == MAGIC_NANOS) ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        this.intLayout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
-        int m = data.get(intLayout, 0);
+        this.bigEndian = order == ByteOrder.BIG_ENDIAN;
+        int m = readInt(0);
         if (m != MAGIC_MICROS && m != MAGIC_NANOS) {
             throw new CaptureFormatException(name + ": not a pcap file (magic " + Integer.toHexString(m) + ")");
         }
         this.nanos = m == MAGIC_NANOS;
-        int snaplen = data.get(intLayout, 16);
-        this.linkType = data.get(intLayout, 20) & 0xFFFF;
+        int snaplen = readInt(16);
+        this.linkType = readInt(20) & 0xFFFF;
         if (!LinkType.isSupported(linkType)) {
             throw new CaptureFormatException(name + ": unsupported link type " + linkType
                     + " (supported: Ethernet, Linux SLL/SLL2, raw IPv4/IPv6, NULL/loopback, PPP, Cisco HDLC)");
@@ -86,10 +89,10 @@ public final class PcapFileSource implements PacketSource {
             if (size - position < RECORD_HEADER_LENGTH) {
                 throw truncated("record header", RECORD_HEADER_LENGTH, size - position);
             }
-            long tsSec = data.get(intLayout, position) & 0xFFFF_FFFFL;
-            long tsFrac = data.get(intLayout, position + 4) & 0xFFFF_FFFFL;
-            int captured = data.get(intLayout, position + 8);
-            int wire = data.get(intLayout, position + 12);
+            long tsSec = readInt(position) & 0xFFFF_FFFFL;
+            long tsFrac = readInt(position + 4) & 0xFFFF_FFFFL;
+            int captured = readInt(position + 8);
+            int wire = readInt(position + 12);
             if (captured < 0 || captured > maxRecordLength) {
                 throw new CaptureFormatException(name + ": corrupt record " + (records + 1) + " at byte offset " + position
                         + ": captured length " + Integer.toUnsignedString(captured) + " exceeds " + maxRecordLength);
@@ -104,6 +107,10 @@ public final class PcapFileSource implements PacketSource {
             records++;
         }
         return batch.count();
+    }
+
+    private int readInt(long offset) {
+        return bigEndian ? data.get(INT_BE, offset) : data.get(INT_LE, offset);
     }
 
     private CaptureFormatException truncated(String what, long wanted, long left) {

@@ -28,13 +28,19 @@ public final class PcapngFileSource implements PacketSource {
     private static final int OPTION_TSOFFSET = 14;
     private static final int MAX_INTERFACES = 1024;
     private static final long MAX_BLOCK_LENGTH = 16L * 1024 * 1024;
+    // A layout held in a field would make every read go through a non-constant VarHandle: keep them constant.
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final String name;
     private final MappedCaptureFile file;
     private final MemorySegment data;
-    private ValueLayout.OfInt intLayout;
-    private ValueLayout.OfShort shortLayout;
-    private ValueLayout.OfLong longLayout;
+    /** Byte order of the current section; reads go through constant layouts (see {@link #i32}). */
+    private boolean bigEndian;
     private final int[] ifLinkType = new int[MAX_INTERFACES];
     private final int[] ifSnaplen = new int[MAX_INTERFACES];
     /** Timestamp unit of each interface: units per second as a power of ten (exponent > 0) or of two (exponent < 0); 0 = seconds. */
@@ -84,8 +90,8 @@ public final class PcapngFileSource implements PacketSource {
                 readSectionHeader();
                 continue;
             }
-            int type = data.get(intLayout, position);
-            long length = data.get(intLayout, position + 4) & 0xFFFF_FFFFL;
+            int type = i32(position);
+            long length = i32(position + 4) & 0xFFFF_FFFFL;
             if (length < 12 || (length & 3) != 0 || length > MAX_BLOCK_LENGTH) {
                 throw corrupt("corrupt block length " + length + " (block type " + type + ")");
             }
@@ -121,10 +127,8 @@ public final class PcapngFileSource implements PacketSource {
         } else {
             throw corrupt("bad pcapng byte-order magic " + Integer.toHexString(magic));
         }
-        intLayout = ValueLayout.JAVA_INT_UNALIGNED.withOrder(order);
-        shortLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-        longLayout = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(order);
-        long length = data.get(intLayout, position + 4) & 0xFFFF_FFFFL;
+        bigEndian = order == ByteOrder.BIG_ENDIAN;
+        long length = i32(position + 4) & 0xFFFF_FFFFL;
         if (length < 28 || (length & 3) != 0 || length > MAX_BLOCK_LENGTH || size - position < length) {
             throw corrupt("corrupt section header block length " + length);
         }
@@ -140,17 +144,17 @@ public final class PcapngFileSource implements PacketSource {
         if (interfaces == MAX_INTERFACES) {
             throw corrupt("more than " + MAX_INTERFACES + " interfaces in one section");
         }
-        int linkType = data.get(shortLayout, position + 8) & 0xFFFF;
+        int linkType = i16(position + 8) & 0xFFFF;
         int id = interfaces++;
         ifLinkType[id] = linkType;
-        ifSnaplen[id] = data.get(intLayout, position + 12);
+        ifSnaplen[id] = i32(position + 12);
         ifResolution[id] = 6;
         ifOffsetSeconds[id] = 0;
         long opt = position + 16;
         long end = position + length - 4;
         while (opt + 4 <= end) {
-            int code = data.get(shortLayout, opt) & 0xFFFF;
-            int optLength = data.get(shortLayout, opt + 2) & 0xFFFF;
+            int code = i16(opt) & 0xFFFF;
+            int optLength = i16(opt + 2) & 0xFFFF;
             if (code == OPTION_END || opt + 4 + optLength > end) {
                 break;
             }
@@ -161,7 +165,7 @@ public final class PcapngFileSource implements PacketSource {
                     throw corrupt("interface " + id + ": unsupported timestamp resolution byte " + v);
                 }
             } else if (code == OPTION_TSOFFSET && optLength >= 8) {
-                ifOffsetSeconds[id] = data.get(longLayout, opt + 4);
+                ifOffsetSeconds[id] = i64(opt + 4);
             }
             opt += 4 + ((optLength + 3) & ~3);
         }
@@ -171,10 +175,10 @@ public final class PcapngFileSource implements PacketSource {
         if (length < 32) {
             throw corrupt("enhanced packet block too short: " + length);
         }
-        int id = checkInterface(data.get(intLayout, position + 8));
-        long ts = ((data.get(intLayout, position + 12) & 0xFFFF_FFFFL) << 32) | (data.get(intLayout, position + 16) & 0xFFFF_FFFFL);
-        int captured = data.get(intLayout, position + 20);
-        int wire = data.get(intLayout, position + 24);
+        int id = checkInterface(i32(position + 8));
+        long ts = ((i32(position + 12) & 0xFFFF_FFFFL) << 32) | (i32(position + 16) & 0xFFFF_FFFFL);
+        int captured = i32(position + 20);
+        int wire = i32(position + 24);
         addFrame(batch, id, position + 28, captured, wire, ts, length - 32);
     }
 
@@ -182,10 +186,10 @@ public final class PcapngFileSource implements PacketSource {
         if (length < 32) {
             throw corrupt("packet block too short: " + length);
         }
-        int id = checkInterface(data.get(shortLayout, position + 8) & 0xFFFF);
-        long ts = ((data.get(intLayout, position + 12) & 0xFFFF_FFFFL) << 32) | (data.get(intLayout, position + 16) & 0xFFFF_FFFFL);
-        int captured = data.get(intLayout, position + 20);
-        int wire = data.get(intLayout, position + 24);
+        int id = checkInterface(i16(position + 8) & 0xFFFF);
+        long ts = ((i32(position + 12) & 0xFFFF_FFFFL) << 32) | (i32(position + 16) & 0xFFFF_FFFFL);
+        int captured = i32(position + 20);
+        int wire = i32(position + 24);
         addFrame(batch, id, position + 28, captured, wire, ts, length - 32);
     }
 
@@ -194,7 +198,7 @@ public final class PcapngFileSource implements PacketSource {
             throw corrupt("simple packet block too short: " + length);
         }
         int id = checkInterface(0);
-        int wire = data.get(intLayout, position + 8);
+        int wire = i32(position + 8);
         int snap = ifSnaplen[id] > 0 ? ifSnaplen[id] : Integer.MAX_VALUE;
         int captured = (int) Math.min(Math.min(wire & 0xFFFF_FFFFL, snap), length - 16);
         // simple packet blocks carry no timestamp: the frame gets the previous frame's time via the meter's clock
@@ -249,5 +253,17 @@ public final class PcapngFileSource implements PacketSource {
     @Override
     public void close() {
         file.close();
+    }
+
+    private int i32(long offset) {
+        return bigEndian ? data.get(INT_BE, offset) : data.get(INT_LE, offset);
+    }
+
+    private short i16(long offset) {
+        return bigEndian ? data.get(SHORT_BE, offset) : data.get(SHORT_LE, offset);
+    }
+
+    private long i64(long offset) {
+        return bigEndian ? data.get(LONG_BE, offset) : data.get(LONG_LE, offset);
     }
 }

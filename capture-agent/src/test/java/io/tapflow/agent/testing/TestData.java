@@ -1,5 +1,7 @@
 package io.tapflow.agent.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,6 +16,18 @@ public final class TestData {
             throw new IllegalStateException("test captures not found under " + root);
         }
         return root;
+    }
+
+    /**
+     * Creates {@code java.io.tmpdir}: surefire points it at target/tmp, which the build does not create, and JUnit's
+     * {@code @TempDir} fails without it. Call from a static initializer of a test class that uses {@code @TempDir}.
+     */
+    public static void ensureTmpDir() {
+        try {
+            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Path pcap(String name) {
