@@ -60,9 +60,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     private boolean formatted;
 
     public EmbeddedKafka() {
+        this(0);
+    }
+
+    /** @param brokerPort the PLAINTEXT port on 127.0.0.1; 0 picks a free one */
+    public EmbeddedKafka(int brokerPort) {
         int[] ports = freePorts(2);
-        this.brokerPort = ports[0];
-        this.controllerPort = ports[1];
+        this.brokerPort = brokerPort > 0 ? brokerPort : ports[0];
+        this.controllerPort = ports[1] == brokerPort ? ports[0] : ports[1];
         try {
             Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
             Files.createDirectories(tmp);

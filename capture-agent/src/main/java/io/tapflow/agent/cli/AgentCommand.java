@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         description = {
-            "Meters one link: reads frames, decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments), keeps a bounded",
-            "bidirectional flow table on capture time, and publishes flow records, payload samples and stats.",
+            "Meters one link into flow records, payload samples and stats.",
+            "Reads frames, decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments), keeps a bounded bidirectional flow table",
+            "on capture time, and publishes to Kafka, JSON Lines, or nowhere.",
             "",
             "Examples:",
             "  tapflow agent --read trace.pcap --output jsonl             one JSON object per flow on stdout",

@@ -5,7 +5,13 @@ import picocli.CommandLine.Command;
 
 /** Entry point of the capture agent's commands; {@code ./tapflow} at the repository root calls it. */
 @Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
-        description = "TapFlow capture agent: meters links into flow records and payload samples.",
+        usageHelpWidth = 120,
+        description = "TapFlow: meters network links into flow records and payload samples, published to Kafka.",
+        footer = {"", "Also run by ./tapflow (local stack):",
+            "  demo     embedded Kafka + one agent per bundled capture + a summary read back from Kafka",
+            "  broker   a real Kafka broker on loopback, for trying agents and benchmarks",
+            "  test     every test of the project (Maven verify)",
+            "", "Each command has --help."},
         subcommands = {AgentCommand.class, BenchCommand.class})
 public final class TapFlowCli {
     private TapFlowCli() {

@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import io.tapflow.agent.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MeterBenchmarkTest {
     static {
-        TestData.ensureTmpDir();
     }
 
     @TempDir

@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import io.tapflow.agent.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +30,6 @@ class TraceGeneratorTest {
             10_000_000_000L, 2_000_000_000L, 4, 256, 1024);
 
     static {
-        TestData.ensureTmpDir();
     }
 
     @TempDir

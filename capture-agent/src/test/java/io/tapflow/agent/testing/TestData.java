@@ -22,13 +22,6 @@ public final class TestData {
      * Creates {@code java.io.tmpdir}: surefire points it at target/tmp, which the build does not create, and JUnit's
      * {@code @TempDir} fails without it. Call from a static initializer of a test class that uses {@code @TempDir}.
      */
-    public static void ensureTmpDir() {
-        try {
-            Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     public static Path pcap(String name) {
         return root().resolve("pcap").resolve(name);
