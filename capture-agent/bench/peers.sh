@@ -17,6 +17,7 @@
 #   REPS=3         timed runs per tool (best wall is reported)
 #   TOOLS="pmacctd softflowd nfpcapd"   subset/order to run
 #   SFD_MAXFLOWS=4000000   softflowd -m (default 8192 would force-expire flows)
+#   PM_CACHE_ENTRIES=N  pmacctd print_cache_entries (default: pmacct's own)
 #   RUN_TIMEOUT=600  per-run limit in seconds (a hung tool fails the script)
 #   KEEP=1         keep the temp dir (outputs, logs) for inspection
 set -euo pipefail
@@ -32,6 +33,10 @@ CPU=${CPU:-1}
 REPS=${REPS:-3}
 TOOLS=${TOOLS:-"pmacctd softflowd nfpcapd"}
 SFD_MAXFLOWS=${SFD_MAXFLOWS:-4000000}
+# pmacctd print_cache_entries (unset: pmacct's default); each entry costs ~4 KB of pmacctd memory
+PM_CACHE_ENTRIES=${PM_CACHE_ENTRIES:-}
+PM_CACHE_LINE=${PM_CACHE_ENTRIES:+print_cache_entries: $PM_CACHE_ENTRIES
+}
 RUN_TIMEOUT=${RUN_TIMEOUT:-600}
 PM_SLEEP=1      # pcap_savefile_delay: pmacctd sleeps this long before reading (0 => 2 s built-in)
 PM_EXIT_SLEEP=2 # pmacctd 1.7.7 core sleeps a hard-coded 2 s at EOF before signalling plugins
@@ -126,7 +131,7 @@ print_output_file: $d/pmacct.csv
 print_refresh_time: 86400
 plugin_pipe_size: 67108864
 plugin_buffer_size: 4194304
-print_cache_entries: 1500007
+${PM_CACHE_LINE}
 EOF
   timed "$d" "$d/log" pmacctd -f "$d/pmacctd.conf"
 }
