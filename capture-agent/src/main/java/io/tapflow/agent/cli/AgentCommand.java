@@ -205,8 +205,9 @@ public final class AgentCommand implements Callable<Integer> {
             err.printf("tapflow agent: kafka %d records sent, %d failed, %d dropped (outbox full)%n",
                     sinkCounters.sent(), sinkCounters.failed(), sinkCounters.dropped());
         }
-        for (String e : result.errors()) {
-            err.println("tapflow agent: error: " + e);
+        if (!result.errors().isEmpty()) {
+            err.printf("tapflow agent: %d capture file(s) could not be read to the end (error above); the flows read before "
+                    + "the bad point were exported%n", result.errors().size());
         }
     }
 }
