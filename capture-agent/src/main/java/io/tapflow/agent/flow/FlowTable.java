@@ -308,13 +308,15 @@ public final class FlowTable {
      * @return the packet's 0-based index within the flow, or -1 when no sample is due
      */
     public int takeSample(int slot, int dir, int perDirection) {
+        // Asked for nearly every packet and nearly always "no": the test is kept tiny so that it inlines.
+        int shift = SAMPLES_FWD_SHIFT + 4 * dir; // SAMPLES_REV_SHIFT for REVERSE
+        long misc = records[slot * STRIDE + MISC];
+        return ((int) (misc >>> shift) & 0xF) >= perDirection ? -1 : recordSample(slot, shift, misc);
+    }
+
+    private int recordSample(int slot, int shift, long misc) {
         int base = slot * STRIDE;
-        long misc = records[base + MISC];
-        int shift = dir == FORWARD ? SAMPLES_FWD_SHIFT : SAMPLES_REV_SHIFT;
         int taken = (int) (misc >>> shift) & 0xF;
-        if (taken >= perDirection) {
-            return -1;
-        }
         records[base + MISC] = (misc & ~(0xFL << shift)) | ((long) (taken + 1) << shift);
         return (int) (records[base + PACKETS_FWD] + records[base + PACKETS_REV] - 1);
     }
