@@ -50,6 +50,16 @@ public final class DecodedPacket {
         payloadCaptured = payloadLength = 0;
     }
 
+    /** The fields only tags, tunnels, MPLS and fragments set, as {@link #clear} leaves them. */
+    void resetRare() {
+        vlanInner = 0;
+        mplsLabel = -1;
+        mplsDepth = 0;
+        tunnelType = 0;
+        fragment = laterFragment = moreFragments = false;
+        fragmentId = 0;
+    }
+
     void copyFrom(DecodedPacket o) {
         ipVersion = o.ipVersion;
         srcHi = o.srcHi;

@@ -61,12 +61,128 @@ public final class PacketDecoder {
      * @return {@link #OK}, {@link #NOT_IP}, or a {@link MalformedReason} ordinal
      */
     public int decode(MemorySegment data, long offset, int captured, int linkType, DecodedPacket p) {
-        p.clear();
         frame = data;
         if (linkType == LinkType.ETHERNET) {
+            if (fastEthernet(data, offset, offset + captured, p) == OK) {
+                return OK;
+            }
+            p.clear();
             return ethernet(offset, offset + captured, p, 0); // the common case, without the switch
         }
+        p.clear();
         return link(offset, offset + captured, linkType, p, 0);
+    }
+
+    /** Returned by the fast path when the frame needs the general decoder. */
+    private static final int SLOW = -3;
+
+    /**
+     * The common case in a few small methods the JIT inlines into {@link #decode}: Ethernet, at most one 802.1Q tag,
+     * IPv4 without options or fragmentation or IPv6 without extension headers, TCP or UDP (not a tunnel port), all
+     * headers fully captured and consistent. It fills every field of {@code p} exactly as {@link DecodedPacket#clear}
+     * plus the general path would, with fewer, wider reads. Anything else, including any frame the general path
+     * would call malformed, returns {@link #SLOW} before writing {@code p} and is decoded again from the start by
+     * the general path, so the two cannot disagree.
+     */
+    private static int fastEthernet(MemorySegment f, long off, long end, DecodedPacket p) {
+        if (end - off < 18) {
+            return SLOW;
+        }
+        int type = f.get(U32, off + 12); // EtherType | first 2 bytes after it
+        long ip = off + 14;
+        int vlan = 0;
+        if (type >>> 16 == ETHERTYPE_VLAN) {
+            vlan = type & 0x0FFF;
+            type = f.get(U32, off + 14) << 16;
+            ip = off + 18;
+        }
+        return switch (type >>> 16) {
+            case ETHERTYPE_IPV4 -> fastIpv4(f, ip, end, vlan, p);
+            case ETHERTYPE_IPV6 -> fastIpv6(f, ip, end, vlan, p);
+            default -> SLOW;
+        };
+    }
+
+    private static int fastIpv4(MemorySegment f, long ip, long end, int vlan, DecodedPacket p) {
+        if (end - ip < 34) { // 20 bytes of header + 14 of TCP (8 of UDP)
+            return SLOW;
+        }
+        long w0 = f.get(U64, ip); // version/IHL | DSCP/ECN | total length | identification | flags/fragment offset
+        long w1 = f.get(U64, ip + 8); // TTL | protocol | checksum | source
+        long w2 = f.get(U64, ip + 16); // destination | source port | destination port
+        long wireEnd = ip + ((w0 >>> 32) & 0xFFFF);
+        // version 4, IHL 5 (no options); no fragment bits
+        if ((w0 >>> 56) != 0x45 || (w0 & 0x3FFF) != 0
+                || fastTcpUdp(f, ip + 20, Math.min(end, wireEnd), wireEnd, (int) (w1 >>> 48) & 0xFF, (int) w2, p) != OK) {
+            return SLOW;
+        }
+        p.ipVersion = 4;
+        p.srcHi = 0;
+        p.srcLo = DecodedPacket.IPV4_MAPPED_PREFIX | (w1 & 0xFFFF_FFFFL);
+        p.dstHi = 0;
+        p.dstLo = DecodedPacket.IPV4_MAPPED_PREFIX | (w2 >>> 32);
+        p.ttl = (int) (w1 >>> 56);
+        p.vlanOuter = vlan;
+        return OK;
+    }
+
+    private static int fastIpv6(MemorySegment f, long ip, long end, int vlan, DecodedPacket p) {
+        if (end - ip < 54) { // 40 bytes of header + 14 of TCP (8 of UDP)
+            return SLOW;
+        }
+        long w0 = f.get(U64, ip); // version | traffic class | flow label | payload length | next header | hop limit
+        int payloadLength = (int) (w0 >>> 16) & 0xFFFF;
+        long wireEnd = ip + 40 + payloadLength;
+        // version 6; a payload length (0: jumbogram or TSO); next header TCP or UDP, checked by fastTcpUdp
+        if ((w0 >>> 60) != 6 || payloadLength == 0
+                || fastTcpUdp(f, ip + 40, Math.min(end, wireEnd), wireEnd, (int) (w0 >>> 8) & 0xFF, f.get(U32, ip + 40), p) != OK) {
+            return SLOW;
+        }
+        p.ipVersion = 6;
+        p.srcHi = f.get(U64, ip + 8);
+        p.srcLo = f.get(U64, ip + 16);
+        p.dstHi = f.get(U64, ip + 24);
+        p.dstLo = f.get(U64, ip + 32);
+        p.ttl = (int) w0 & 0xFF;
+        p.vlanOuter = vlan;
+        return OK;
+    }
+
+    /**
+     * TCP or UDP at {@code l4} for the fast path; fills the L4 fields and those that only the general path sets, so
+     * the caller needs to fill only the IP ones.
+     *
+     * @param ports the first 4 bytes at {@code l4}
+     */
+    private static int fastTcpUdp(MemorySegment f, long l4, long limit, long wireEnd, int protocol, int ports, DecodedPacket p) {
+        if (limit - l4 < 14) {
+            return SLOW;
+        }
+        int srcPort = ports >>> 16;
+        int dstPort = ports & 0xFFFF;
+        long payload;
+        int flags = 0;
+        if (protocol == PROTO_TCP) {
+            int offsetAndFlags = f.get(U16, l4 + 12);
+            int headerLength = (offsetAndFlags >>> 12) * 4;
+            if (headerLength < 20 || headerLength > wireEnd - l4) {
+                return SLOW;
+            }
+            flags = offsetAndFlags & 0xFF;
+            payload = l4 + headerLength;
+        } else if (protocol == PROTO_UDP && dstPort != PORT_VXLAN && srcPort != PORT_VXLAN && dstPort != PORT_GTP_U
+                && srcPort != PORT_GTP_U) {
+            payload = l4 + 8;
+        } else {
+            return SLOW;
+        }
+        p.srcPort = srcPort;
+        p.dstPort = dstPort;
+        p.protocol = protocol;
+        p.tcpFlags = flags;
+        p.resetRare();
+        payload(payload, limit, wireEnd, p);
+        return OK;
     }
 
     private int link(long off, long end, int linkType, DecodedPacket p, int depth) {

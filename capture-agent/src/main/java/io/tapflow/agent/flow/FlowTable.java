@@ -308,13 +308,15 @@ public final class FlowTable {
      * @return the packet's 0-based index within the flow, or -1 when no sample is due
      */
     public int takeSample(int slot, int dir, int perDirection) {
+        // Asked for nearly every packet and nearly always "no": the test is kept tiny so that it inlines.
+        int shift = SAMPLES_FWD_SHIFT + 4 * dir; // SAMPLES_REV_SHIFT for REVERSE
+        long misc = records[slot * STRIDE + MISC];
+        return ((int) (misc >>> shift) & 0xF) >= perDirection ? -1 : recordSample(slot, shift, misc);
+    }
+
+    private int recordSample(int slot, int shift, long misc) {
         int base = slot * STRIDE;
-        long misc = records[base + MISC];
-        int shift = dir == FORWARD ? SAMPLES_FWD_SHIFT : SAMPLES_REV_SHIFT;
         int taken = (int) (misc >>> shift) & 0xF;
-        if (taken >= perDirection) {
-            return -1;
-        }
         records[base + MISC] = (misc & ~(0xFL << shift)) | ((long) (taken + 1) << shift);
         return (int) (records[base + PACKETS_FWD] + records[base + PACKETS_REV] - 1);
     }
@@ -475,19 +477,19 @@ public final class FlowTable {
         return (key & 0xFFFF_FFFFL) | ((key >>> 48) << 32) | (((key >>> 32) & 0xFFFF) << 48);
     }
 
-    /** Symmetric in the two endpoints, so both directions of a flow hash alike. */
+    /**
+     * Symmetric in the two endpoints, so both directions of a flow hash alike: each endpoint is folded into one long
+     * (exactly, for IPv4: the port goes into the 16 bits the mapped address leaves zero), the two are put in order,
+     * and one 64x64->128-bit multiply mixes them with the protocol and VLANs. The index takes the slot from the low
+     * bits and the tag from the top bits; both halves of the product depend on every input bit. This is a third of the
+     * multiplies of mixing each endpoint and then the pair, and it runs for every packet.
+     */
     static long hash(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, long key) {
-        long a = mix(srcHi * 0x9E3779B97F4A7C15L + srcLo + srcPort);
-        long b = mix(dstHi * 0x9E3779B97F4A7C15L + dstLo + dstPort);
-        return mix(a + b + (key & 0xFFFF_FFFFL));
-    }
-
-    private static long mix(long x) {
-        x ^= x >>> 33;
-        x *= 0xFF51AFD7ED558CCDL;
-        x ^= x >>> 33;
-        x *= 0xC4CEB9FE1A85EC53L;
-        return x ^ (x >>> 33);
+        long a = srcLo ^ ((long) srcPort << 48) ^ srcHi * 0x9E3779B97F4A7C15L;
+        long b = dstLo ^ ((long) dstPort << 48) ^ dstHi * 0x9E3779B97F4A7C15L;
+        long x = Math.min(a, b) ^ 0xA0761D6478BD642FL;
+        long y = Math.max(a, b) ^ (key & 0xFFFF_FFFFL) ^ 0xE7037ED1A0B428DBL;
+        return x * y ^ Math.unsignedMultiplyHigh(x, y);
     }
 
     // Read access for exporters (slot is valid during FlowExpiry callbacks and right after update()).
