@@ -62,7 +62,7 @@ def build_frame(src, dst, sport, dport, proto, ipid):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-o", "--output", default="/work/peers/test-2m.pcap")
+    ap.add_argument("-o", "--output", default="test-2m.pcap")
     ap.add_argument("-n", "--packets", type=int, default=2_000_000)
     ap.add_argument("-f", "--flows", type=int, default=100_000)
     ap.add_argument("-s", "--zipf", type=float, default=1.0, help="Zipf exponent")
