@@ -1,12 +1,13 @@
 package io.tapflow.localstack;
 
 import io.tapflow.schema.Topics;
+import io.tapflow.servers.EmbeddedKafka;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** A real single-node KRaft broker on loopback, in the foreground, for trying agents and benchmarks without a Kafka install. */
 @Command(name = "broker", mixinStandardHelpOptions = true, usageHelpWidth = 120,

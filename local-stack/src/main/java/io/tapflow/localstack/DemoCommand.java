@@ -9,6 +9,7 @@ import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.FlowRecord;
 import io.tapflow.schema.PayloadSample;
 import io.tapflow.schema.Topics;
+import io.tapflow.servers.EmbeddedKafka;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -28,9 +29,9 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The README's main command: a real KRaft broker on loopback, one capture agent per bundled capture (each its own

@@ -1,4 +1,4 @@
-package io.tapflow.localstack;
+package io.tapflow.servers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
