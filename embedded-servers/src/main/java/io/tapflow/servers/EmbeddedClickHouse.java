@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
     private final Path binary;
     private final Path dir;
     private final boolean deleteOnClose;
+    private final Supplier<int[]> portPicker;
     private HttpClient http;
     private ClickHouseServerConfig config;
     private Process process;
@@ -56,6 +58,12 @@ public final class EmbeddedClickHouse implements AutoCloseable {
      * @throws IllegalStateException if no clickhouse-server binary is installed, saying how to install one
      */
     public EmbeddedClickHouse(Path keptDir) {
+        this(keptDir, () -> LoopbackPorts.free(2));
+    }
+
+    /** @param portPicker the http and tcp ports for each start attempt (tests force a clash with it) */
+    EmbeddedClickHouse(Path keptDir, Supplier<int[]> portPicker) {
+        this.portPicker = portPicker;
         this.binary = ClickHouseServerBinary.locate();
         this.deleteOnClose = keptDir == null;
         this.dir = keptDir == null ? FileTrees.createTempDir("embedded-clickhouse-") : keptDir.toAbsolutePath();
@@ -92,7 +100,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
             throw new IllegalStateException("ClickHouse already running at " + httpUrl());
         }
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-            int[] ports = LoopbackPorts.free(2);
+            int[] ports = portPicker.get();
             config = new ClickHouseServerConfig(dir, ports[0], ports[1]);
             config.write();
             http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

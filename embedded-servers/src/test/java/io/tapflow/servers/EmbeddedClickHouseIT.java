@@ -3,9 +3,16 @@ package io.tapflow.servers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +34,37 @@ class EmbeddedClickHouseIT {
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         assertThat(process.isEmpty() || !process.get().isAlive()).as("server process %d is gone", pid).isTrue();
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aPortTakenBeforeTheServerBindsItIsRetriedOnNewPorts() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            AtomicInteger attempts = new AtomicInteger();
+            Supplier<int[]> picker = () -> attempts.incrementAndGet() == 1
+                    ? new int[] {taken.getLocalPort(), LoopbackPorts.free(1)[0]}
+                    : LoopbackPorts.free(2);
+            try (EmbeddedClickHouse clickhouse = new EmbeddedClickHouse(null, picker).start()) {
+                assertThat(attempts.get()).isEqualTo(2);
+                assertThat(clickhouse.httpUrl()).doesNotEndWith(":" + taken.getLocalPort());
+                assertThat(clickhouse.query("SELECT 1").strip()).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void aJvmThatExitsWithoutClosingStillStopsItsServer() throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StartClickHouseAndExit.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String line = output.lines().filter(l -> l.matches("\\d+ /.*")).findFirst()
+                .orElseThrow(() -> new AssertionError("child printed no pid and dir:\n" + output));
+        long pid = Long.parseLong(line.substring(0, line.indexOf(' ')));
+        Path dir = Path.of(line.substring(line.indexOf(' ') + 1));
+        Optional<ProcessHandle> server = ProcessHandle.of(pid);
+        assertThat(server.isEmpty() || !server.get().isAlive()).as("server %d stopped by the shutdown hook", pid).isTrue();
         assertThat(dir).doesNotExist();
     }
 
