@@ -5,6 +5,7 @@ import com.clickhouse.client.api.ClientException;
 import com.clickhouse.client.api.ConnectionInitiationException;
 import com.clickhouse.client.api.ServerException;
 import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,20 +59,17 @@ public final class ClickHouseQueries implements AutoCloseable {
     /** Runs a SELECT (or SHOW, DESCRIBE, EXISTS) written without a FORMAT clause. */
     public QueryResult select(String sql) {
         String formatted = TRAILING_SEMICOLONS.matcher(sql).replaceAll("") + "\nFORMAT TabSeparatedWithNames";
-        try (QueryResponse response = await(() -> client.query(formatted), formatted)) {
-            return TabSeparated.parseWithNames(readAll(response.getInputStream(), formatted));
+        String body;
+        try {
+            body = fetch(formatted);
         } catch (ServerException e) {
             if (!LegacyErrorReader.lostMessage(e)) {
                 throw ClickHouseQueryException.rejected(url, formatted, e.getMessage(), e);
             }
             // A read-only statement that failed: running it again is safe, and this time we see the answer.
-            return TabSeparated.parseWithNames(legacyErrors.rerun(formatted, e));
-        } catch (ClickHouseQueryException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ClickHouseQueryException("reading the answer of ClickHouse at " + url + " to `"
-                    + ClickHouseQueryException.abbreviate(formatted) + "` failed: " + e, formatted, e);
+            body = legacyErrors.rerun(formatted, e);
         }
+        return TabSeparated.parseWithNames(body);
     }
 
     /**
@@ -81,17 +79,12 @@ public final class ClickHouseQueries implements AutoCloseable {
      */
     public void execute(String sql) {
         try {
-            await(() -> client.execute(sql), sql).close();
+            closeQuietly(await(() -> client.execute(sql), sql));
         } catch (ServerException e) {
             if (!LegacyErrorReader.lostMessage(e)) {
                 throw ClickHouseQueryException.rejected(url, sql, e.getMessage(), e);
             }
             legacyErrors.rerun(sql, e);
-        } catch (ClickHouseQueryException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ClickHouseQueryException("ClickHouse at " + url + " failed `" + ClickHouseQueryException.abbreviate(sql)
-                    + "`: " + e, sql, e);
         }
     }
 
@@ -125,11 +118,24 @@ public final class ClickHouseQueries implements AutoCloseable {
                 + t.getMessage(), sql, t);
     }
 
-    private String readAll(InputStream in, String sql) {
-        try {
+    private String fetch(String sql) {
+        // The server buffers the whole answer, so an error half-way is an error status, not text appended to rows.
+        QuerySettings settings = new QuerySettings().serverSetting("wait_end_of_query", "1");
+        QueryResponse response = await(() -> client.query(sql, settings), sql);
+        try (InputStream in = response.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ClickHouseQueryException("reading the answer of ClickHouse at " + url + " failed: " + e.getMessage(), sql, e);
+        } finally {
+            closeQuietly(response);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable response) {
+        try {
+            response.close();
+        } catch (Exception ignored) {
+            // the answer is read; releasing the connection cannot change it
         }
     }
 }

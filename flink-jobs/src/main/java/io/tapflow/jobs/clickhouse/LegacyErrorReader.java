@@ -39,8 +39,8 @@ final class LegacyErrorReader {
      * {@link ClickHouseQueryException} with the server's message.
      */
     String rerun(String sql, ServerException original) {
-        String endpoint = settings.url().replaceAll("/+$", "") + "/"
-                + (database == null ? "" : "?database=" + URLEncoder.encode(database, StandardCharsets.UTF_8));
+        String endpoint = settings.url().replaceAll("/+$", "") + "/?wait_end_of_query=1"
+                + (database == null ? "" : "&database=" + URLEncoder.encode(database, StandardCharsets.UTF_8));
         String credentials = settings.user() + ":" + settings.password();
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint))
                 .timeout(TIMEOUT)
