@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -65,41 +62,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** @param brokerPort the PLAINTEXT port on 127.0.0.1; 0 picks a free one */
     public EmbeddedKafka(int brokerPort) {
-        int[] ports = freePorts(2);
+        int[] ports = LoopbackPorts.free(2);
         this.brokerPort = brokerPort > 0 ? brokerPort : ports[0];
         this.controllerPort = ports[1] == brokerPort ? ports[0] : ports[1];
-        try {
-            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-            Files.createDirectories(tmp);
-            this.dir = Files.createTempDirectory(tmp, "embedded-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the broker's temp dir under java.io.tmpdir", e);
-        }
+        this.dir = FileTrees.createTempDir("embedded-kafka-");
         this.logDir = dir.resolve("logs");
-    }
-
-    /** Distinct free loopback ports: all sockets are held open until every port is picked, then released. */
-    private static int[] freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot pick a free loopback port", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // nothing to release
-                }
-            }
-        }
     }
 
     /** The PLAINTEXT listener, valid even before {@link #start()} and across restarts. */
@@ -157,7 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             stop();
         } finally {
-            deleteRecursively(dir);
+            FileTrees.deleteRecursively(dir);
         }
     }
 
@@ -302,19 +269,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         throw new IllegalStateException("broker on " + bootstrap() + " not serving after " + timeout, last);
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
     }
 
     private static void sleep(long ms) {

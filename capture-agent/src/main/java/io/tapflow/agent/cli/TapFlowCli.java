@@ -7,10 +7,12 @@ import picocli.CommandLine.Command;
 @Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
         usageHelpWidth = 120,
         description = "TapFlow: meters network links into flow records and payload samples, published to Kafka.",
-        footer = {"", "Also run by ./tapflow (local stack):",
-            "  demo     embedded Kafka + one agent per bundled capture + a summary read back from Kafka",
-            "  broker   a real Kafka broker on loopback, for trying agents and benchmarks",
-            "  test     every test of the project (Maven verify)",
+        footer = {"", "Also run by ./tapflow:",
+            "  demo       embedded Kafka + one agent per bundled capture + a summary read back from Kafka",
+            "  broker     a real Kafka broker on loopback, for trying agents and benchmarks",
+            "  schema     TapFlow's ClickHouse tables: schema migrate --clickhouse URL",
+            "  retention  drops ClickHouse day partitions older than --days N",
+            "  test       every test of the project (Maven verify)",
             "", "Each command has --help."},
         subcommands = {AgentCommand.class, BenchCommand.class})
 public final class TapFlowCli {

@@ -10,7 +10,12 @@ public final class ClickHouseClients {
 
     /** A client bound to the settings' database. */
     public static Client open(ClickHouseSettings settings) {
-        return builder(settings).setDefaultDatabase(settings.database()).build();
+        return builder(settings)
+                .setDefaultDatabase(settings.database())
+                // client-v2 names the database in an X-ClickHouse-Database header, which 18.16 ignores (statements
+                // then run in `default`); every version reads the ?database= URL parameter that this adds.
+                .serverSetting("database", settings.database())
+                .build();
     }
 
     /** A client on the server's default database: for creating ours before it exists. */
