@@ -46,6 +46,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
     private ClickHouseServerConfig config;
     private Process process;
     private Thread shutdownHook;
+    private int[] lastPorts;
 
     /** A server in a new temp dir that {@link #close()} deletes. */
     public EmbeddedClickHouse() {
@@ -101,13 +102,7 @@ public final class EmbeddedClickHouse implements AutoCloseable {
         }
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int[] ports = portPicker.get();
-            config = new ClickHouseServerConfig(dir, ports[0], ports[1]);
-            config.write();
-            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            process = launch();
-            registerShutdownHook();
-            if (awaitReady()) {
-                LOG.info("clickhouse-server (pid {}) serving at {}, dir {}", process.pid(), httpUrl(), dir);
+            if (launchOn(ports)) {
                 return this;
             }
             LOG.warn("clickhouse-server could not bind port {} or {} (taken meanwhile); retrying on new ports",
@@ -115,6 +110,37 @@ public final class EmbeddedClickHouse implements AutoCloseable {
             stop();
         }
         throw new IllegalStateException("clickhouse-server lost a port race " + START_ATTEMPTS + " times in a row; log tail:\n" + logTail());
+    }
+
+    /**
+     * Stops the server if it runs and starts it again on the same ports with the same data: what a client sees when
+     * its server goes away and comes back.
+     */
+    public synchronized EmbeddedClickHouse restart() {
+        if (lastPorts == null) {
+            throw new IllegalStateException("restart() needs an earlier start()");
+        }
+        stop();
+        if (!launchOn(lastPorts)) {
+            stop();
+            throw new IllegalStateException("clickhouse-server could not come back on ports " + lastPorts[0] + "/"
+                    + lastPorts[1] + "; log tail:\n" + logTail());
+        }
+        return this;
+    }
+
+    private boolean launchOn(int[] ports) {
+        config = new ClickHouseServerConfig(dir, ports[0], ports[1]);
+        config.write();
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        process = launch();
+        registerShutdownHook();
+        if (awaitReady()) {
+            lastPorts = ports;
+            LOG.info("clickhouse-server (pid {}) serving at {}, dir {}", process.pid(), httpUrl(), dir);
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -87,6 +87,22 @@ class EmbeddedClickHouseIT {
     }
 
     @Test
+    void restartComesBackOnTheSameUrlWithTheSameData() {
+        try (EmbeddedClickHouse clickhouse = new EmbeddedClickHouse().start()) {
+            String url = clickhouse.httpUrl();
+            clickhouse.query("CREATE TABLE default.r (x UInt8) ENGINE = MergeTree ORDER BY x");
+            clickhouse.query("INSERT INTO default.r VALUES (7)");
+            clickhouse.stop();
+            assertThat(clickhouse.running()).isFalse();
+
+            clickhouse.restart();
+
+            assertThat(clickhouse.httpUrl()).isEqualTo(url);
+            assertThat(clickhouse.query("SELECT x FROM default.r").strip()).isEqualTo("7");
+        }
+    }
+
+    @Test
     void aKeptDirSurvivesCloseAndKeepsItsData(@TempDir Path kept) {
         try (EmbeddedClickHouse clickhouse = new EmbeddedClickHouse(kept).start()) {
             clickhouse.query("CREATE TABLE default.t (x UInt8) ENGINE = MergeTree ORDER BY x");
