@@ -180,6 +180,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         return out;
     }
 
+    /** Records in the topic now: end offsets minus start offsets over its partitions (0 if it does not exist). */
+    public long recordCount(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = partitions(consumer, topic, System.nanoTime());
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(10));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            return partitions.stream().mapToLong(tp -> end.get(tp) - start.get(tp)).sum();
+        }
+    }
+
     private static boolean readTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
             if (consumer.position(e.getKey(), Duration.ofSeconds(5)) < e.getValue()) {

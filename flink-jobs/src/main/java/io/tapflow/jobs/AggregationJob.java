@@ -17,6 +17,7 @@ import io.tapflow.jobs.sink.ClickHouseSink;
 import io.tapflow.jobs.sink.FlowAggregateRows;
 import io.tapflow.jobs.sink.FlowRecordRows;
 import io.tapflow.jobs.sink.LinkTotalRows;
+import io.tapflow.jobs.sink.PeriodicRetention;
 import io.tapflow.jobs.sink.TalkerRows;
 import io.tapflow.jobs.source.DeadLetter;
 import io.tapflow.jobs.source.DeadLetterSerializer;
@@ -41,6 +42,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  */
 public final class AggregationJob {
     public static final String NAME = "tapflow-aggregation";
+    static final Duration RETENTION_PERIOD = Duration.ofHours(1);
 
     private AggregationJob() {
     }
@@ -73,6 +75,10 @@ public final class AggregationJob {
                 .process(new DeadLetterSplitter<AgentStats>()).uid("stats-decode").name("decode agent stats");
         stats.sinkTo(new ClickHouseSink<>(s.clickhouse(), new AgentStatsRows(), s.batching()))
                 .uid("stats-clickhouse").name("ClickHouse agent_stats");
+        if (s.retentionDays() > 0) {
+            stats.sinkTo(new PeriodicRetention<>(s.clickhouse(), s.retentionDays(), RETENTION_PERIOD))
+                    .setParallelism(1).uid("retention").name("retention: " + s.retentionDays() + " days");
+        }
 
         DataStream<DeadLetter> deadLetters = flows.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .union(onTime.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),

@@ -8,15 +8,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the flink-jobs commands; {@code ./tapflow schema ...} and {@code ./tapflow retention ...} call it.
+ * Entry point of the flink-jobs commands ({@code ./tapflow aggregate|schema|retention ...}), and the entry class of
+ * the jobs' Flink deployments.
  * A parent command: each job or tool is a subcommand. Exit codes: 0 done, 1 failed (server unreachable, statement
  * refused), 2 bad arguments.
  */
 @Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
         usageHelpWidth = 120,
-        description = "TapFlow's Flink side: the ClickHouse schema and its retention (jobs follow).",
+        description = "TapFlow's Flink side: the jobs, the ClickHouse schema and its retention.",
         footer = {"", "Each command has --help."},
-        subcommands = {SchemaCommand.class, RetentionCommand.class})
+        subcommands = {AggregateCommand.class, SchemaCommand.class, RetentionCommand.class})
 public final class JobsCli {
     private JobsCli() {
     }

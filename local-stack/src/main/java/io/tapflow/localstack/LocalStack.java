@@ -1,0 +1,139 @@
+package io.tapflow.localstack;
+
+import io.tapflow.agent.AgentRunner;
+import io.tapflow.agent.config.AgentConfig;
+import io.tapflow.agent.export.AgentIdentity;
+import io.tapflow.jobs.AggregationJob;
+import io.tapflow.jobs.AggregationSettings;
+import io.tapflow.jobs.clickhouse.ClickHouseQueries;
+import io.tapflow.jobs.clickhouse.ClickHouseSettings;
+import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.schema.Topics;
+import io.tapflow.servers.EmbeddedClickHouse;
+import io.tapflow.servers.EmbeddedKafka;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline on one machine: a KRaft broker in this JVM, a clickhouse-server child process, agents as
+ * threads, and the Flink jobs on a MiniCluster. Used by the demo and by the end-to-end tests; {@link #close()} stops
+ * every server and deletes their temp dirs.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    public static final int PARTITIONS = 3;
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedClickHouse clickhouse;
+    private final ClickHouseSettings clickhouseSettings;
+
+    private LocalStack(EmbeddedKafka kafka, EmbeddedClickHouse clickhouse) {
+        this.kafka = kafka;
+        this.clickhouse = clickhouse;
+        this.clickhouseSettings = ClickHouseSettings.of(clickhouse.httpUrl());
+    }
+
+    /**
+     * Starts Kafka and ClickHouse, creates the topics and applies the ClickHouse migrations.
+     *
+     * @throws IllegalStateException when clickhouse-server is not installed (the message says how to install it)
+     */
+    public static LocalStack start() {
+        EmbeddedClickHouse clickhouse = new EmbeddedClickHouse(); // fails first, and cheaply, if it is not installed
+        EmbeddedKafka kafka = null;
+        try {
+            clickhouse.start();
+            kafka = new EmbeddedKafka().start();
+            for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER)) {
+                kafka.createTopic(topic, PARTITIONS);
+            }
+            LocalStack stack = new LocalStack(kafka, clickhouse);
+            new Migrator(stack.clickhouseSettings).migrate();
+            return stack;
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            clickhouse.close();
+            throw e;
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrap();
+    }
+
+    public ClickHouseSettings clickhouse() {
+        return clickhouseSettings;
+    }
+
+    public ClickHouseQueries queries() {
+        return ClickHouseQueries.open(clickhouseSettings);
+    }
+
+    /** One agent per capture file, each its own link named after the file, {@code parallel} at a time. */
+    public List<AgentRunner.Result> runAgents(List<Path> captures, int parallel) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
+        try {
+            List<Future<AgentRunner.Result>> futures = new ArrayList<>();
+            for (Path file : captures) {
+                futures.add(pool.submit(() -> runAgent(file)));
+            }
+            List<AgentRunner.Result> results = new ArrayList<>();
+            for (Future<AgentRunner.Result> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private AgentRunner.Result runAgent(Path file) throws Exception {
+        String link = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        AgentConfig config = new AgentConfig();
+        config.agentId = "demo-" + link;
+        config.linkId = link;
+        config.output = AgentConfig.Output.KAFKA;
+        config.kafka.bootstrap = kafka.bootstrap();
+        config.flow.capacity = 65_536;
+        return AgentRunner.run(config.conclude(), new AgentIdentity(config.agentId, link, System.currentTimeMillis()),
+                List.of(file), () -> false);
+    }
+
+    /**
+     * Runs the aggregation job over everything in the topics now (bounded: windows are exact whatever the order of
+     * the captures' timestamps) and returns when it has finished and flushed into ClickHouse.
+     */
+    public void runAggregation(int parallelism) throws Exception {
+        AggregationSettings settings = AggregationSettings.defaults(kafka.bootstrap(), clickhouseSettings)
+                .withBounded(true).withGroupId("demo-aggregation-" + System.nanoTime());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        AggregationJob.build(env, settings);
+        long started = System.nanoTime();
+        env.execute(AggregationJob.NAME);
+        LOG.info("aggregation job finished in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Records in a topic now (sum of end offsets minus start offsets over its partitions). */
+    public long recordsIn(String topic) {
+        return kafka.recordCount(topic);
+    }
+
+    @Override
+    public void close() {
+        try {
+            kafka.close();
+        } finally {
+            clickhouse.close();
+        }
+    }
+}
