@@ -21,10 +21,11 @@ final class KafkaTopicSource {
                 .setGroupId(s.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new EnvelopeDeserializer<>(type))
-                .setProperty("partition.discovery.interval.ms", "60000")
                 .setProperty("client.id.prefix", s.groupId() + "-" + topic);
         if (s.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
+        } else {
+            builder.setProperty("partition.discovery.interval.ms", "60000"); // new partitions join a running job
         }
         return builder.build();
     }
