@@ -192,6 +192,22 @@ class AggregationJobIT {
         }
     }
 
+    @Test
+    void theJobDropsPartitionsOlderThanItsRetentionDays() throws Exception {
+        AggregationSettings s = settings(false).withRetentionDays(30);
+        try (ClickHouseQueries db = ClickHouseQueries.open(s.clickhouse())) {
+            db.execute("INSERT INTO links_1m VALUES (toDateTime(today() - 40), 'old', 1, 2, 3, 1)");
+            db.execute("INSERT INTO links_1m VALUES (toDateTime(today()), 'new', 1, 2, 3, 1)");
+            JobClient job = start(s);
+            try {
+                await(() -> "new".equals(row(db, "SELECT groupArray(link_id) FROM links_1m").replaceAll("[\\[\\]']", "")),
+                        "the 40-day-old partition to go");
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
     private static AggregationSettings settings(boolean bounded) {
         int run = RUNS.incrementAndGet();
         ClickHouseSettings ch = ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("agg" + run);
