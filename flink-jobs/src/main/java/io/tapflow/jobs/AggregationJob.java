@@ -9,8 +9,7 @@ import io.tapflow.jobs.operator.HostTotal;
 import io.tapflow.jobs.operator.HostTotalWindow;
 import io.tapflow.jobs.operator.LateRecordFilter;
 import io.tapflow.jobs.operator.LinkTotalWindow;
-import io.tapflow.jobs.operator.SumFlowFacts;
-import io.tapflow.jobs.operator.SumHostFacts;
+import io.tapflow.jobs.operator.SumTraffic;
 import io.tapflow.jobs.operator.TopTalkers;
 import io.tapflow.jobs.sink.AgentStatsRows;
 import io.tapflow.jobs.sink.ClickHouseSink;
@@ -98,14 +97,14 @@ public final class AggregationJob {
 
         facts.keyBy(AggregateKeys::flowKey, Types.STRING)
                 .window(windows).allowedLateness(lateness)
-                .aggregate(new SumFlowFacts(), new FlowAggregateWindow())
+                .aggregate(new SumTraffic<>(), new FlowAggregateWindow())
                 .uid("flows-" + suffix).name("flows " + suffix)
                 .sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowAggregateRows("flows_" + suffix), s.batching()))
                 .uid("flows-" + suffix + "-clickhouse").name("ClickHouse flows_" + suffix);
 
         facts.keyBy(f -> f.linkId, Types.STRING)
                 .window(windows).allowedLateness(lateness)
-                .aggregate(new SumFlowFacts(), new LinkTotalWindow())
+                .aggregate(new SumTraffic<>(), new LinkTotalWindow())
                 .uid("links-" + suffix).name("link totals " + suffix)
                 .sinkTo(new ClickHouseSink<>(s.clickhouse(), new LinkTotalRows("links_" + suffix), s.batching()))
                 .uid("links-" + suffix + "-clickhouse").name("ClickHouse links_" + suffix);
@@ -113,7 +112,7 @@ public final class AggregationJob {
         DataStream<HostTotal> hosts = facts.flatMap(new HostFanOut()).uid("hosts-" + suffix)
                 .keyBy(h -> h.hostKey, Types.STRING)
                 .window(windows).allowedLateness(lateness)
-                .aggregate(new SumHostFacts(), new HostTotalWindow())
+                .aggregate(new SumTraffic<>(), new HostTotalWindow())
                 .uid("host-totals-" + suffix).name("host totals " + suffix);
         hosts.keyBy(h -> h.linkId, Types.STRING)
                 .window(windows).allowedLateness(lateness)

@@ -4,7 +4,7 @@ package io.tapflow.jobs.operator;
  * The part of a flow record the aggregations need, small enough to shuffle cheaply between operators. A Flink POJO.
  * Timestamps travel as the stream element's event time (the flow's last packet), not as a field.
  */
-public class FlowFacts {
+public class FlowFacts implements Traffic {
     public String linkId;
     public int l4Proto;
     /** Application when known (DPI), else empty. */
@@ -17,5 +17,15 @@ public class FlowFacts {
     public long bytes;
 
     public FlowFacts() {
+    }
+
+    @Override
+    public long packets() {
+        return packets;
+    }
+
+    @Override
+    public long bytes() {
+        return bytes;
     }
 }

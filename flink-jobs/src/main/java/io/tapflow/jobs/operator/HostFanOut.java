@@ -11,12 +11,22 @@ public final class HostFanOut implements FlatMapFunction<FlowFacts, HostFanOut.H
     private static final long serialVersionUID = 1L;
 
     /** One endpoint's share of a flow. A Flink POJO. */
-    public static class HostFacts {
+    public static class HostFacts implements Traffic {
         public String hostKey;
         public long packets;
         public long bytes;
 
         public HostFacts() {
+        }
+
+        @Override
+        public long packets() {
+            return packets;
+        }
+
+        @Override
+        public long bytes() {
+            return bytes;
         }
     }
 

@@ -6,21 +6,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** AgentStats → a row of agent_stats; the malformed-by-reason map becomes two parallel arrays, sorted by reason. */
-public final class AgentStatsRows implements RowEncoder<AgentStats> {
+public final class AgentStatsRows extends TableRows<AgentStats> {
     private static final long serialVersionUID = 1L;
     private static final List<String> COLUMNS = List.of("time", "ts_ms", "agent_id", "agent_start_ms", "link_id",
             "interval_ms", "packets", "bytes", "malformed_reasons", "malformed_counts", "unsupported", "capture_drops",
             "flows_active", "flows_created", "flows_exported", "flows_evicted", "samples", "kafka_sent",
             "kafka_failed", "kafka_dropped");
 
-    @Override
-    public String table() {
-        return "agent_stats";
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
+    public AgentStatsRows() {
+        super("agent_stats", COLUMNS);
     }
 
     @Override

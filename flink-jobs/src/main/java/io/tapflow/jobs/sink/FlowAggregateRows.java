@@ -4,24 +4,13 @@ import io.tapflow.jobs.operator.FlowAggregateRow;
 import java.util.List;
 
 /** A flow aggregate → a row of flows_1m or flows_1h. The version is the number of flows folded in. */
-public final class FlowAggregateRows implements RowEncoder<FlowAggregateRow> {
+public final class FlowAggregateRows extends TableRows<FlowAggregateRow> {
     private static final long serialVersionUID = 1L;
     private static final List<String> COLUMNS = List.of("window_start", "link_id", "l4_proto", "app", "src_addr",
             "dst_addr", "service_port", "flows", "packets", "bytes", "ver");
-    private final String table;
 
     public FlowAggregateRows(String table) {
-        this.table = table;
-    }
-
-    @Override
-    public String table() {
-        return table;
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
+        super(table, COLUMNS);
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
  * FlowRecord → a row of {@code flows} (schemas/.../0001_flows.sql). Enrichment columns stay empty here; the DPI
  * job writes the same identity with a higher ver. written_ms is when the row reached the sink.
  */
-public final class FlowRecordRows implements RowEncoder<FlowRecord> {
+public final class FlowRecordRows extends TableRows<FlowRecord> {
     private static final long serialVersionUID = 1L;
     public static final long VERSION = 0;
     private static final List<String> COLUMNS = List.of("time", "first_ms", "last_ms", "agent_id", "agent_start_ms",
@@ -16,14 +16,8 @@ public final class FlowRecordRows implements RowEncoder<FlowRecord> {
             "tcp_flags_fwd", "tcp_flags_rev", "ttl_min", "ttl_max", "fragments", "end_reason", "sampling_rate",
             "signature_ids", "app", "category", "server_name", "ja3", "ja4", "written_ms", "ver");
 
-    @Override
-    public String table() {
-        return "flows";
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
+    public FlowRecordRows() {
+        super("flows", COLUMNS);
     }
 
     @Override

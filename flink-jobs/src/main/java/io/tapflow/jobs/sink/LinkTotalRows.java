@@ -4,24 +4,13 @@ import io.tapflow.jobs.operator.LinkTotalRow;
 import java.util.List;
 
 /** A link's window totals → a row of links_1m or links_1h. The version is the number of flows folded in. */
-public final class LinkTotalRows implements RowEncoder<LinkTotalRow> {
+public final class LinkTotalRows extends TableRows<LinkTotalRow> {
     private static final long serialVersionUID = 1L;
     private static final List<String> COLUMNS =
             List.of("window_start", "link_id", "flows", "packets", "bytes", "ver");
-    private final String table;
 
     public LinkTotalRows(String table) {
-        this.table = table;
-    }
-
-    @Override
-    public String table() {
-        return table;
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
+        super(table, COLUMNS);
     }
 
     @Override

@@ -4,24 +4,13 @@ import io.tapflow.jobs.operator.TalkerRow;
 import java.util.List;
 
 /** A ranked talker → a row of talkers_1m or talkers_1h. */
-public final class TalkerRows implements RowEncoder<TalkerRow> {
+public final class TalkerRows extends TableRows<TalkerRow> {
     private static final long serialVersionUID = 1L;
     private static final List<String> COLUMNS =
             List.of("window_start", "link_id", "rank", "addr", "flows", "packets", "bytes", "ver");
-    private final String table;
 
     public TalkerRows(String table) {
-        this.table = table;
-    }
-
-    @Override
-    public String table() {
-        return table;
-    }
-
-    @Override
-    public List<String> columns() {
-        return COLUMNS;
+        super(table, COLUMNS);
     }
 
     @Override

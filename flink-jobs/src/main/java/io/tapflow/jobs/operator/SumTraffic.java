@@ -2,8 +2,8 @@ package io.tapflow.jobs.operator;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums one host's share of flows incrementally. */
-public final class SumHostFacts implements AggregateFunction<HostFanOut.HostFacts, Totals, Totals> {
+/** Sums flows (one per element), packets and bytes incrementally: window state is one {@link Totals} per key. */
+public final class SumTraffic<T extends Traffic> implements AggregateFunction<T, Totals, Totals> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -12,8 +12,8 @@ public final class SumHostFacts implements AggregateFunction<HostFanOut.HostFact
     }
 
     @Override
-    public Totals add(HostFanOut.HostFacts h, Totals acc) {
-        return acc.add(1, h.packets, h.bytes);
+    public Totals add(T element, Totals acc) {
+        return acc.add(1, element.packets(), element.bytes());
     }
 
     @Override
