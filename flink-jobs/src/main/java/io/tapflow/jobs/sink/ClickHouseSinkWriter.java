@@ -81,8 +81,11 @@ final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
             } catch (IOException e) {
                 if (attempt >= batching.maxAttempts()) {
                     metrics.rowsFailed.inc(rows);
+                    String why = InsertDiagnosis.unreadable(e)
+                            ? e.getMessage() + "; diagnosis: " + InsertDiagnosis.explain(settings, encoder.table(), encoder.columns())
+                            : e.getMessage();
                     throw new IOException("ClickHouse insert of " + rows + " rows into " + encoder.table() + " at "
-                            + settings + " failed " + attempt + " times; last error: " + e.getMessage(), e);
+                            + settings + " failed " + attempt + " times; last error: " + why, e);
                 }
                 Duration backoff = batching.backoffBefore(attempt + 1);
                 metrics.rowsRetried.inc(rows);
