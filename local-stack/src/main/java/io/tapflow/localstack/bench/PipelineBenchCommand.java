@@ -94,7 +94,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     public static void main(String[] args) {
         // The MiniCluster logs every deployment step at info; the bench prints its own progress.
         quietByDefault("org.apache.flink", "warn");
-        quietByDefault("org.apache.flink.runtime.metrics.groups", "error"); // a duplicate-metric warning per restart
+        quietByDefault("org.apache.flink.runtime.metrics", "error"); // duplicate-metric and name-length warnings
+        quietByDefault("org.apache.flink.metrics", "error");
         quietByDefault("org.apache.flink.runtime.webmonitor", "error");
         quietByDefault("org.apache.flink.runtime.security", "error");
         System.exit(new CommandLine(new PipelineBenchCommand()).execute(args));
