@@ -1,6 +1,7 @@
 package io.tapflow.jobs;
 
 import io.tapflow.jobs.operator.AggregateKeys;
+import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.jobs.operator.FlowAggregateWindow;
 import io.tapflow.jobs.operator.FlowFacts;
 import io.tapflow.jobs.operator.FlowFactsMapper;
@@ -95,7 +96,7 @@ public final class AggregationJob {
         TumblingEventTimeWindows windows = TumblingEventTimeWindows.of(size);
         Duration lateness = s.allowedLateness();
 
-        facts.keyBy(AggregateKeys::flowKey, Types.STRING)
+        facts.keyBy(AggregateKeys::flowKey, BinaryKey.TYPE)
                 .window(windows).allowedLateness(lateness)
                 .aggregate(new SumTraffic<>(), new FlowAggregateWindow())
                 .uid("flows-" + suffix).name("flows " + suffix)
@@ -110,7 +111,7 @@ public final class AggregationJob {
                 .uid("links-" + suffix + "-clickhouse").name("ClickHouse links_" + suffix);
 
         DataStream<HostTotal> hosts = facts.flatMap(new HostFanOut()).uid("hosts-" + suffix)
-                .keyBy(h -> h.hostKey, Types.STRING)
+                .keyBy(h -> h.hostKey, BinaryKey.TYPE)
                 .window(windows).allowedLateness(lateness)
                 .aggregate(new SumTraffic<>(), new HostTotalWindow())
                 .uid("host-totals-" + suffix).name("host totals " + suffix);

@@ -5,16 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain-text table for terminal summaries: numbers right-aligned, text left-aligned. */
-final class Table {
+public final class Table {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
     private final List<List<Boolean>> numeric = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         this.header = List.of(header);
     }
 
-    Table row(Object... cells) {
+    public Table row(Object... cells) {
         List<String> r = new ArrayList<>();
         List<Boolean> n = new ArrayList<>();
         for (Object c : cells) {
@@ -27,7 +27,7 @@ final class Table {
         return this;
     }
 
-    void print(PrintStream out, String title) {
+    public void print(PrintStream out, String title) {
         int[] width = new int[header.size()];
         for (int i = 0; i < width.length; i++) {
             width[i] = header.get(i).length();

@@ -5,16 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Keys for keyBy as compact strings (one Latin-1 char per byte: cheap to hash, compare and serialize, and with a
- * deterministic hashCode, which byte[] lacks). Window functions decode the key back into the row's columns, so no
- * operator keeps a reference to an input element (safe with object reuse on).
+ * Keys for keyBy as {@link BinaryKey}s: the key columns packed into bytes (cheap to hash, compare and serialize).
+ * Window functions decode the key back into the row's columns, so no operator keeps a reference to an input element
+ * (safe with object reuse on).
  */
 public final class AggregateKeys {
     private AggregateKeys() {
     }
 
     /** link, L4 protocol, application, service port, source and destination address. */
-    public static String flowKey(FlowFacts f) {
+    public static BinaryKey flowKey(FlowFacts f) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         writeString(out, f.linkId);
         out.write(f.l4Proto);
@@ -23,12 +23,12 @@ public final class AggregateKeys {
         out.write(f.servicePort);
         out.writeBytes(f.srcAddr);
         out.writeBytes(f.dstAddr);
-        return out.toString(StandardCharsets.ISO_8859_1);
+        return new BinaryKey(out.toByteArray());
     }
 
     /** Fills the key columns of {@code row} from a {@link #flowKey}. */
-    public static FlowAggregateRow decodeFlowKey(String key, FlowAggregateRow row) {
-        byte[] b = key.getBytes(StandardCharsets.ISO_8859_1);
+    public static FlowAggregateRow decodeFlowKey(BinaryKey key, FlowAggregateRow row) {
+        byte[] b = key.bytes();
         int[] pos = {0};
         row.linkId = readString(b, pos);
         row.l4Proto = b[pos[0]++] & 0xFF;
@@ -41,15 +41,15 @@ public final class AggregateKeys {
     }
 
     /** link and one host address. */
-    public static String hostKey(String linkId, byte[] addr) {
+    public static BinaryKey hostKey(String linkId, byte[] addr) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(40);
         writeString(out, linkId);
         out.writeBytes(addr);
-        return out.toString(StandardCharsets.ISO_8859_1);
+        return new BinaryKey(out.toByteArray());
     }
 
-    public static HostTotal decodeHostKey(String key, HostTotal host) {
-        byte[] b = key.getBytes(StandardCharsets.ISO_8859_1);
+    public static HostTotal decodeHostKey(BinaryKey key, HostTotal host) {
+        byte[] b = key.bytes();
         int[] pos = {0};
         host.linkId = readString(b, pos);
         host.addr = Arrays.copyOfRange(b, pos[0], pos[0] + 16);

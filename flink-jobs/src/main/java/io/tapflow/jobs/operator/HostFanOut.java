@@ -12,7 +12,7 @@ public final class HostFanOut implements FlatMapFunction<FlowFacts, HostFanOut.H
 
     /** One endpoint's share of a flow. A Flink POJO. */
     public static class HostFacts implements Traffic {
-        public String hostKey;
+        public BinaryKey hostKey;
         public long packets;
         public long bytes;
 
@@ -38,7 +38,7 @@ public final class HostFanOut implements FlatMapFunction<FlowFacts, HostFanOut.H
         }
     }
 
-    private static HostFacts of(String key, FlowFacts f) {
+    private static HostFacts of(BinaryKey key, FlowFacts f) {
         HostFacts h = new HostFacts();
         h.hostKey = key;
         h.packets = f.packets;

@@ -26,7 +26,7 @@ public final class TopTalkers extends ProcessWindowFunction<HostTotal, TalkerRow
 
     @Override
     public void process(String linkId, Context ctx, Iterable<HostTotal> hosts, Collector<TalkerRow> out) {
-        Map<String, HostTotal> latest = new HashMap<>();
+        Map<BinaryKey, HostTotal> latest = new HashMap<>();
         for (HostTotal h : hosts) {
             latest.merge(AggregateKeys.hostKey(h.linkId, h.addr), h, (a, b) -> b.flows >= a.flows ? b : a);
         }

@@ -1,0 +1,37 @@
+package io.tapflow.jobs.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.TypeExtractor;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class BinaryKeyTest {
+    @Test
+    void roundTripsThroughItsSerializerWithValueEquality() throws Exception {
+        BinaryKey key = AggregateKeys.hostKey("link-é", new byte[] {0, 1, (byte) 0xFF, 127, (byte) 0x80, 0, 0, 0, 0, 0,
+            (byte) 0xFF, (byte) 0xFF, 10, 0, 0, 1});
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        BinaryKey.Serializer.INSTANCE.serialize(key, out);
+        BinaryKey.Serializer.INSTANCE.serialize(new BinaryKey(new byte[0]), out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        BinaryKey back = BinaryKey.Serializer.INSTANCE.deserialize(in);
+        assertThat(back).isEqualTo(key).hasSameHashCodeAs(key).isNotSameAs(key);
+        assertThat(BinaryKey.Serializer.INSTANCE.deserialize(in).bytes()).isEmpty();
+        assertThat(AggregateKeys.decodeHostKey(back, new HostTotal()).linkId).isEqualTo("link-é");
+    }
+
+    @Test
+    void aHostFactsKeyFieldUsesTheBinaryKeyTypeNotAGenericOne() {
+        TypeInformation<HostFanOut.HostFacts> info = TypeExtractor.getForClass(HostFanOut.HostFacts.class);
+        assertThat(info).isInstanceOf(PojoTypeInfo.class);
+        PojoTypeInfo<HostFanOut.HostFacts> pojo = (PojoTypeInfo<HostFanOut.HostFacts>) info;
+        assertThat(pojo.getTypeAt(pojo.getFieldIndex("hostKey"))).isSameAs(BinaryKey.TYPE);
+        assertThat(BinaryKey.TYPE.createSerializer(new SerializerConfigImpl())).isSameAs(BinaryKey.Serializer.INSTANCE);
+        assertThat(BinaryKey.TYPE.isKeyType()).isTrue();
+    }
+}
