@@ -1,16 +1,15 @@
 package io.tapflow.jobs;
 
-import io.tapflow.jobs.operator.AggregateKeys;
+import io.tapflow.jobs.operator.Aggregate;
 import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.jobs.operator.FlowAggregateWindow;
-import io.tapflow.jobs.operator.FlowFacts;
-import io.tapflow.jobs.operator.FlowFactsMapper;
-import io.tapflow.jobs.operator.HostFanOut;
 import io.tapflow.jobs.operator.HostTotal;
 import io.tapflow.jobs.operator.HostTotalWindow;
 import io.tapflow.jobs.operator.LateRecordFilter;
 import io.tapflow.jobs.operator.LinkTotalWindow;
-import io.tapflow.jobs.operator.SumTraffic;
+import io.tapflow.jobs.operator.Partial;
+import io.tapflow.jobs.operator.PreAggregator;
+import io.tapflow.jobs.operator.SumPartials;
 import io.tapflow.jobs.operator.TopTalkers;
 import io.tapflow.jobs.sink.AgentStatsRows;
 import io.tapflow.jobs.sink.ClickHouseSink;
@@ -26,14 +25,17 @@ import io.tapflow.jobs.source.Envelope;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.FlowRecord;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.datastream.WindowedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 
 /**
  * flows.v1 and agent-stats.v1 → ClickHouse: raw flows, 1-minute and 1-hour aggregates per link × L4 protocol ×
@@ -43,6 +45,8 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 public final class AggregationJob {
     public static final String NAME = "tapflow-aggregation";
     static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** Keys the pre-aggregator buffers before it sends everything on: about 100 bytes each. */
+    static final int PRE_AGGREGATION_KEYS = 200_000;
 
     private AggregationJob() {
     }
@@ -63,10 +67,35 @@ public final class AggregationJob {
         SingleOutputStreamOperator<FlowRecord> onTime = flows
                 .process(new LateRecordFilter(s.allowedLateness().toMillis(), s.flowsTopic()))
                 .uid("late-filter").name("late-record policy");
-        DataStream<FlowFacts> facts = onTime.map(new FlowFactsMapper()).uid("flow-facts").name("flow facts");
+        SingleOutputStreamOperator<Partial> partials = onTime
+                .transform("pre-aggregate", Types.POJO(Partial.class), new PreAggregator(PRE_AGGREGATION_KEYS))
+                .uid("pre-aggregate");
 
-        aggregate(facts, s, Duration.ofMinutes(1), "1m");
-        aggregate(facts, s, Duration.ofHours(1), "1h");
+        for (Aggregate a : List.of(Aggregate.FLOWS_1M, Aggregate.FLOWS_1H)) {
+            window(partials.getSideOutput(a.tag()), a, s)
+                    .aggregate(new SumPartials(), new FlowAggregateWindow())
+                    .uid("flows-" + a.suffix()).name("flows " + a.suffix())
+                    .sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowAggregateRows("flows_" + a.suffix()), s.batching()))
+                    .uid("flows-" + a.suffix() + "-clickhouse").name("ClickHouse flows_" + a.suffix());
+        }
+        for (Aggregate a : List.of(Aggregate.LINKS_1M, Aggregate.LINKS_1H)) {
+            window(partials.getSideOutput(a.tag()), a, s)
+                    .aggregate(new SumPartials(), new LinkTotalWindow())
+                    .uid("links-" + a.suffix()).name("link totals " + a.suffix())
+                    .sinkTo(new ClickHouseSink<>(s.clickhouse(), new LinkTotalRows("links_" + a.suffix()), s.batching()))
+                    .uid("links-" + a.suffix() + "-clickhouse").name("ClickHouse links_" + a.suffix());
+        }
+        for (Aggregate a : List.of(Aggregate.HOSTS_1M, Aggregate.HOSTS_1H)) {
+            DataStream<HostTotal> hosts = window(partials.getSideOutput(a.tag()), a, s)
+                    .aggregate(new SumPartials(), new HostTotalWindow())
+                    .uid("host-totals-" + a.suffix()).name("host totals " + a.suffix());
+            hosts.keyBy(h -> h.linkId, Types.STRING)
+                    .window(TumblingEventTimeWindows.of(a.size())).allowedLateness(s.allowedLateness())
+                    .process(new TopTalkers(s.topN()))
+                    .uid("talkers-" + a.suffix()).name("top talkers " + a.suffix())
+                    .sinkTo(new ClickHouseSink<>(s.clickhouse(), new TalkerRows("talkers_" + a.suffix()), s.batching()))
+                    .uid("talkers-" + a.suffix() + "-clickhouse").name("ClickHouse talkers_" + a.suffix());
+        }
 
         SingleOutputStreamOperator<AgentStats> stats = env
                 .fromSource(KafkaTopicSource.of(s, s.statsTopic(), AgentStats.class),
@@ -91,36 +120,12 @@ public final class AggregationJob {
                 .uid("dead-letters").name("dead letters: " + s.deadLetterTopic());
     }
 
-    /** One window size: flow aggregates, link totals and top talkers, each into its table with the size's suffix. */
-    private static void aggregate(DataStream<FlowFacts> facts, AggregationSettings s, Duration size, String suffix) {
-        TumblingEventTimeWindows windows = TumblingEventTimeWindows.of(size);
-        Duration lateness = s.allowedLateness();
-
-        facts.keyBy(AggregateKeys::flowKey, BinaryKey.TYPE)
-                .window(windows).allowedLateness(lateness)
-                .aggregate(new SumTraffic<>(), new FlowAggregateWindow())
-                .uid("flows-" + suffix).name("flows " + suffix)
-                .sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowAggregateRows("flows_" + suffix), s.batching()))
-                .uid("flows-" + suffix + "-clickhouse").name("ClickHouse flows_" + suffix);
-
-        facts.keyBy(f -> f.linkId, Types.STRING)
-                .window(windows).allowedLateness(lateness)
-                .aggregate(new SumTraffic<>(), new LinkTotalWindow())
-                .uid("links-" + suffix).name("link totals " + suffix)
-                .sinkTo(new ClickHouseSink<>(s.clickhouse(), new LinkTotalRows("links_" + suffix), s.batching()))
-                .uid("links-" + suffix + "-clickhouse").name("ClickHouse links_" + suffix);
-
-        DataStream<HostTotal> hosts = facts.flatMap(new HostFanOut()).uid("hosts-" + suffix)
-                .keyBy(h -> h.hostKey, BinaryKey.TYPE)
-                .window(windows).allowedLateness(lateness)
-                .aggregate(new SumTraffic<>(), new HostTotalWindow())
-                .uid("host-totals-" + suffix).name("host totals " + suffix);
-        hosts.keyBy(h -> h.linkId, Types.STRING)
-                .window(windows).allowedLateness(lateness)
-                .process(new TopTalkers(s.topN()))
-                .uid("talkers-" + suffix).name("top talkers " + suffix)
-                .sinkTo(new ClickHouseSink<>(s.clickhouse(), new TalkerRows("talkers_" + suffix), s.batching()))
-                .uid("talkers-" + suffix + "-clickhouse").name("ClickHouse talkers_" + suffix);
+    /** The global half of the two-phase aggregation: partials of one aggregate, keyed, in its tumbling windows. */
+    private static WindowedStream<Partial, BinaryKey, TimeWindow> window(DataStream<Partial> partials, Aggregate a,
+                                                                         AggregationSettings s) {
+        return partials.keyBy(p -> p.key, BinaryKey.TYPE)
+                .window(TumblingEventTimeWindows.of(a.size()))
+                .allowedLateness(s.allowedLateness());
     }
 
     /**

@@ -14,16 +14,27 @@ public final class AggregateKeys {
     }
 
     /** link, L4 protocol, application, service port, source and destination address. */
-    public static BinaryKey flowKey(FlowFacts f) {
+    public static BinaryKey flowKey(String linkId, int l4Proto, String app, int servicePort, byte[] srcAddr,
+                                    byte[] dstAddr) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        writeString(out, f.linkId);
-        out.write(f.l4Proto);
-        writeString(out, f.app);
-        out.write(f.servicePort >>> 8);
-        out.write(f.servicePort);
-        out.writeBytes(f.srcAddr);
-        out.writeBytes(f.dstAddr);
+        writeString(out, linkId);
+        out.write(l4Proto);
+        writeString(out, app);
+        out.write(servicePort >>> 8);
+        out.write(servicePort);
+        out.writeBytes(srcAddr);
+        out.writeBytes(dstAddr);
         return new BinaryKey(out.toByteArray());
+    }
+
+    public static BinaryKey linkKey(String linkId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16);
+        writeString(out, linkId);
+        return new BinaryKey(out.toByteArray());
+    }
+
+    public static String decodeLinkKey(BinaryKey key) {
+        return readString(key.bytes(), new int[] {0});
     }
 
     /** Fills the key columns of {@code row} from a {@link #flowKey}. */

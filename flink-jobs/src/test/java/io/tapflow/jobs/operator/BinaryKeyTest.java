@@ -26,11 +26,11 @@ class BinaryKeyTest {
     }
 
     @Test
-    void aHostFactsKeyFieldUsesTheBinaryKeyTypeNotAGenericOne() {
-        TypeInformation<HostFanOut.HostFacts> info = TypeExtractor.getForClass(HostFanOut.HostFacts.class);
+    void aPartialsKeyFieldUsesTheBinaryKeyTypeNotAGenericOne() {
+        TypeInformation<Partial> info = TypeExtractor.getForClass(Partial.class);
         assertThat(info).isInstanceOf(PojoTypeInfo.class);
-        PojoTypeInfo<HostFanOut.HostFacts> pojo = (PojoTypeInfo<HostFanOut.HostFacts>) info;
-        assertThat(pojo.getTypeAt(pojo.getFieldIndex("hostKey"))).isSameAs(BinaryKey.TYPE);
+        PojoTypeInfo<Partial> pojo = (PojoTypeInfo<Partial>) info;
+        assertThat(pojo.getTypeAt(pojo.getFieldIndex("key"))).isSameAs(BinaryKey.TYPE);
         assertThat(BinaryKey.TYPE.createSerializer(new SerializerConfigImpl())).isSameAs(BinaryKey.Serializer.INSTANCE);
         assertThat(BinaryKey.TYPE.isKeyType()).isTrue();
     }

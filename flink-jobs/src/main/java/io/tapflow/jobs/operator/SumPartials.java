@@ -2,8 +2,8 @@ package io.tapflow.jobs.operator;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums flows (one per element), packets and bytes incrementally: window state is one {@link Totals} per key. */
-public final class SumTraffic<T extends Traffic> implements AggregateFunction<T, Totals, Totals> {
+/** Adds up partial sums incrementally: window state is one {@link Totals} per key and window. */
+public final class SumPartials implements AggregateFunction<Partial, Totals, Totals> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -12,8 +12,8 @@ public final class SumTraffic<T extends Traffic> implements AggregateFunction<T,
     }
 
     @Override
-    public Totals add(T element, Totals acc) {
-        return acc.add(1, element.packets(), element.bytes());
+    public Totals add(Partial p, Totals acc) {
+        return acc.add(p.flows, p.packets, p.bytes);
     }
 
     @Override

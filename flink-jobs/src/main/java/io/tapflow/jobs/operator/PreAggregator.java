@@ -1,0 +1,129 @@
+package io.tapflow.jobs.operator;
+
+import io.tapflow.schema.FlowRecord;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * The local half of a two-phase aggregation, chained to the source so it costs no shuffle. Each flow updates a few
+ * in-memory sums (one per {@link Aggregate}: its flow key, its link, its two hosts, in the 1-minute and 1-hour window
+ * it falls in); the sums go downstream as {@link Partial}s, where keyed windows add them up. Without it every flow
+ * would cross five keyed exchanges and update eight windows' state, which is what bounded the job's throughput.
+ *
+ * <p>Partials leave when their window has closed (on the watermark, before the watermark itself goes on), before
+ * every checkpoint barrier (so this operator has no state to snapshot and nothing is lost on restart), at the end of
+ * input, and when {@code maxEntries} keys are buffered (bounded memory). Splitting a window's sum over several
+ * partials is harmless: the downstream windows add them.
+ */
+public final class PreAggregator extends AbstractStreamOperator<Partial>
+        implements OneInputStreamOperator<FlowRecord, Partial> {
+    private static final long serialVersionUID = 1L;
+    private final int maxEntries;
+    private transient Map<Aggregate, Map<WindowedKey, Partial>> buffers;
+    private transient int entries;
+    private transient Counter partialsOut;
+
+    /** A key in one window of one aggregate. */
+    private record WindowedKey(BinaryKey key, long windowStart) {
+    }
+
+    public PreAggregator(int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("pre-aggregation needs room for at least one key, got " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        buffers = new EnumMap<>(Aggregate.class);
+        for (Aggregate a : Aggregate.values()) {
+            buffers.put(a, new HashMap<>());
+        }
+        partialsOut = getMetricGroup().counter("partialsOut");
+    }
+
+    @Override
+    public void processElement(StreamRecord<FlowRecord> element) {
+        FlowRecord r = element.getValue();
+        long ts = element.hasTimestamp() ? element.getTimestamp() : r.getLastMs();
+        long packets = r.getPacketsFwd() + r.getPacketsRev();
+        long bytes = r.getBytesFwd() + r.getBytesRev();
+        String link = r.getLinkId();
+        byte[] src = r.getSrcAddr().bytes();
+        byte[] dst = r.getDstAddr().bytes();
+        BinaryKey flowKey = AggregateKeys.flowKey(link, r.getL4Proto(), "",
+                ServicePorts.of(r.getSrcPort(), r.getDstPort()), src, dst);
+        BinaryKey linkKey = AggregateKeys.linkKey(link);
+        BinaryKey srcKey = AggregateKeys.hostKey(link, src);
+        BinaryKey dstKey = java.util.Arrays.equals(src, dst) ? null : AggregateKeys.hostKey(link, dst);
+        for (Aggregate a : Aggregate.values()) {
+            long windowStart = ts - Math.floorMod(ts, a.size().toMillis());
+            switch (a.kind()) {
+                case FLOW -> add(a, flowKey, windowStart, packets, bytes);
+                case LINK -> add(a, linkKey, windowStart, packets, bytes);
+                case HOST -> {
+                    add(a, srcKey, windowStart, packets, bytes);
+                    if (dstKey != null) { // a flow between a host and itself counts once
+                        add(a, dstKey, windowStart, packets, bytes);
+                    }
+                }
+            }
+        }
+        if (entries >= maxEntries) {
+            flush(Long.MAX_VALUE);
+        }
+    }
+
+    private void add(Aggregate a, BinaryKey key, long windowStart, long packets, long bytes) {
+        Partial p = buffers.get(a).computeIfAbsent(new WindowedKey(key, windowStart), k -> {
+            entries++;
+            return new Partial(k.key());
+        });
+        p.add(1, packets, bytes);
+    }
+
+    /** Sends the partials of windows that end at or before {@code watermark}. */
+    private void flush(long watermark) {
+        for (Map.Entry<Aggregate, Map<WindowedKey, Partial>> e : buffers.entrySet()) {
+            long size = e.getKey().size().toMillis();
+            Iterator<Map.Entry<WindowedKey, Partial>> it = e.getValue().entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<WindowedKey, Partial> entry = it.next();
+                long windowEnd = entry.getKey().windowStart() + size;
+                if (windowEnd - 1 <= watermark || watermark == Long.MAX_VALUE) {
+                    output.collect(e.getKey().tag(), new StreamRecord<>(entry.getValue(), windowEnd - 1));
+                    partialsOut.inc();
+                    it.remove();
+                    entries--;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        flush(mark.getTimestamp());
+        super.processWatermark(mark);
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        flush(Long.MAX_VALUE);
+        super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void finish() throws Exception {
+        flush(Long.MAX_VALUE);
+        super.finish();
+    }
+}
