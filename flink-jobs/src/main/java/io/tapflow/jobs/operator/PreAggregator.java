@@ -3,13 +3,14 @@ package io.tapflow.jobs.operator;
 import io.tapflow.schema.FlowRecord;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The local half of a two-phase aggregation, chained to the source so it costs no shuffle. Each flow updates a few
@@ -26,13 +27,10 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
         implements OneInputStreamOperator<FlowRecord, Partial> {
     private static final long serialVersionUID = 1L;
     private final int maxEntries;
-    private transient Map<Aggregate, Map<WindowedKey, Partial>> buffers;
+    /** Per aggregate, per window start (ordered, so a watermark touches only the windows it closes), per key. */
+    private transient Map<Aggregate, TreeMap<Long, Map<BinaryKey, Partial>>> buffers;
     private transient int entries;
     private transient Counter partialsOut;
-
-    /** A key in one window of one aggregate. */
-    private record WindowedKey(BinaryKey key, long windowStart) {
-    }
 
     public PreAggregator(int maxEntries) {
         if (maxEntries < 1) {
@@ -46,7 +44,7 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
         super.open();
         buffers = new EnumMap<>(Aggregate.class);
         for (Aggregate a : Aggregate.values()) {
-            buffers.put(a, new HashMap<>());
+            buffers.put(a, new TreeMap<>());
         }
         partialsOut = getMetricGroup().counter("partialsOut");
     }
@@ -84,27 +82,34 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
     }
 
     private void add(Aggregate a, BinaryKey key, long windowStart, long packets, long bytes) {
-        Partial p = buffers.get(a).computeIfAbsent(new WindowedKey(key, windowStart), k -> {
+        Map<BinaryKey, Partial> window = buffers.get(a).computeIfAbsent(windowStart, w -> new HashMap<>());
+        Partial p = window.get(key);
+        if (p == null) {
+            p = new Partial(key);
+            window.put(key, p);
             entries++;
-            return new Partial(k.key());
-        });
+        }
         p.add(1, packets, bytes);
     }
 
-    /** Sends the partials of windows that end at or before {@code watermark}. */
+    /** Sends the partials of windows that end at or before {@code watermark} (all of them for Long.MAX_VALUE). */
     private void flush(long watermark) {
-        for (Map.Entry<Aggregate, Map<WindowedKey, Partial>> e : buffers.entrySet()) {
+        for (Map.Entry<Aggregate, TreeMap<Long, Map<BinaryKey, Partial>>> e : buffers.entrySet()) {
             long size = e.getKey().size().toMillis();
-            Iterator<Map.Entry<WindowedKey, Partial>> it = e.getValue().entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<WindowedKey, Partial> entry = it.next();
-                long windowEnd = entry.getKey().windowStart() + size;
-                if (windowEnd - 1 <= watermark || watermark == Long.MAX_VALUE) {
-                    output.collect(e.getKey().tag(), new StreamRecord<>(entry.getValue(), windowEnd - 1));
-                    partialsOut.inc();
-                    it.remove();
-                    entries--;
+            OutputTag<Partial> tag = e.getKey().tag();
+            TreeMap<Long, Map<BinaryKey, Partial>> windows = e.getValue();
+            while (!windows.isEmpty()) {
+                long windowStart = windows.firstKey();
+                long lastMs = windowStart + size - 1;
+                if (lastMs > watermark && watermark != Long.MAX_VALUE) {
+                    break; // this window and every later one is still open
                 }
+                Map<BinaryKey, Partial> partials = windows.pollFirstEntry().getValue();
+                for (Partial p : partials.values()) {
+                    output.collect(tag, new StreamRecord<>(p, lastMs));
+                }
+                partialsOut.inc(partials.size());
+                entries -= partials.size();
             }
         }
     }

@@ -8,6 +8,9 @@ import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -15,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers encoded rows and inserts them when the batch is full, old enough, or a checkpoint comes. Inserts are
- * synchronous on the task thread: back-pressure then reaches Kafka instead of piling rows up in memory. A batch that
- * keeps failing after the configured attempts fails the task, and Flink restarts from the last checkpoint: rows are
- * never dropped silently.
+ * Buffers encoded rows and inserts them when the batch is full, old enough, or a checkpoint comes. One insert runs on
+ * a background thread while the next batch fills (two buffers), so the task thread keeps decoding during an insert;
+ * a second full batch waits for the first insert, which is how back-pressure reaches Kafka instead of rows piling up
+ * in memory. A checkpoint waits for every insert. A batch that keeps failing after the configured attempts fails the
+ * task, and Flink restarts from the last checkpoint: rows are never dropped silently.
  */
 final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSinkWriter.class);
@@ -28,10 +32,13 @@ final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
     private final SinkBatching batching;
     private final ProcessingTimeService time;
     private final SinkMetrics metrics;
-    private final RowBinaryOutput buffer = new RowBinaryOutput(1 << 20);
-    private Client client;
+    private final ExecutorService inserter;
+    private RowBinaryOutput filling = new RowBinaryOutput(1 << 20);
+    private RowBinaryOutput spare = new RowBinaryOutput(1 << 20);
+    private Future<?> inFlight;
+    private Client client; // used by the inserter thread only
     private int rows;
-    /** Tells age timers of flushed batches apart from the current batch's. */
+    /** Tells age timers of sent batches apart from the current batch's. */
     private long batchNumber;
 
     ClickHouseSinkWriter(ClickHouseSettings settings, RowEncoder<T> encoder, SinkBatching batching,
@@ -41,70 +48,103 @@ final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
         this.batching = batching;
         this.time = time;
         this.metrics = metrics;
+        this.inserter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "clickhouse-insert-" + encoder.table());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        encoder.encode(element, buffer);
+        encoder.encode(element, filling);
         if (++rows == 1) {
             long batch = batchNumber;
             time.registerTimer(time.getCurrentProcessingTime() + batching.maxAge().toMillis(), now -> {
                 if (batch == batchNumber && rows > 0) {
-                    insertBatch();
+                    send();
                 }
             });
         }
         if (rows >= batching.maxRows()) {
-            insertBatch();
+            send();
         }
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
-        insertBatch();
+        send();
+        awaitInFlight();
     }
 
-    private void insertBatch() throws IOException, InterruptedException {
+    /** Hands the filling batch to the inserter once the previous insert is done. */
+    private void send() throws IOException, InterruptedException {
         if (rows == 0) {
             return;
         }
+        awaitInFlight();
+        RowBinaryOutput batch = filling;
+        int batchRows = rows;
+        filling = spare;
+        spare = batch;
+        rows = 0;
+        batchNumber++;
+        inFlight = inserter.submit(() -> {
+            insertWithRetries(batch, batchRows);
+            batch.reset();
+            return null;
+        });
+    }
+
+    private void awaitInFlight() throws IOException, InterruptedException {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
+        } finally {
+            inFlight = null;
+        }
+    }
+
+    private void insertWithRetries(RowBinaryOutput batch, int batchRows) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             long started = System.nanoTime();
             try {
-                insertOnce();
+                insertOnce(batch);
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-                metrics.rowsWritten.inc(rows);
+                metrics.rowsWritten.inc(batchRows);
                 metrics.batchesWritten.inc();
                 metrics.insertTook(ms);
-                LOG.debug("{}: inserted {} rows ({} bytes) in {} ms", encoder.table(), rows, buffer.size(), ms);
-                break;
+                LOG.debug("{}: inserted {} rows ({} bytes) in {} ms", encoder.table(), batchRows, batch.size(), ms);
+                return;
             } catch (IOException e) {
                 if (attempt >= batching.maxAttempts()) {
-                    metrics.rowsFailed.inc(rows);
+                    metrics.rowsFailed.inc(batchRows);
                     String why = InsertDiagnosis.unreadable(e)
                             ? e.getMessage() + "; diagnosis: " + InsertDiagnosis.explain(settings, encoder.table(), encoder.columns())
                             : e.getMessage();
-                    throw new IOException("ClickHouse insert of " + rows + " rows into " + encoder.table() + " at "
+                    throw new IOException("ClickHouse insert of " + batchRows + " rows into " + encoder.table() + " at "
                             + settings + " failed " + attempt + " times; last error: " + why, e);
                 }
                 Duration backoff = batching.backoffBefore(attempt + 1);
-                metrics.rowsRetried.inc(rows);
+                metrics.rowsRetried.inc(batchRows);
                 LOG.warn("{}: insert of {} rows failed (attempt {} of {}), retrying in {} ms: {}", encoder.table(),
-                        rows, attempt, batching.maxAttempts(), backoff.toMillis(), e.getMessage());
+                        batchRows, attempt, batching.maxAttempts(), backoff.toMillis(), e.getMessage());
                 closeClient(); // a fresh connection next time: the server may have restarted
                 Thread.sleep(backoff.toMillis());
             }
         }
-        buffer.reset();
-        rows = 0;
-        batchNumber++;
     }
 
-    private void insertOnce() throws IOException, InterruptedException {
+    private void insertOnce(RowBinaryOutput batch) throws IOException, InterruptedException {
         if (client == null) {
             client = ClickHouseClients.open(settings);
         }
-        try (InsertResponse ignored = client.insert(encoder.table(), encoder.columns(), buffer.asStream(),
+        try (InsertResponse ignored = client.insert(encoder.table(), encoder.columns(), batch.asStream(),
                 ClickHouseFormat.RowBinary).get(5, TimeUnit.MINUTES)) {
             // the response carries only statistics
         } catch (ExecutionException e) {
@@ -134,9 +174,11 @@ final class ClickHouseSinkWriter<T> implements SinkWriter<T> {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         // No flush here: Flink calls flush(true) at the end of input; on cancel or failure the rows since the last
         // checkpoint are replayed from Kafka after the restart.
+        inserter.shutdownNow();
+        inserter.awaitTermination(10, TimeUnit.SECONDS);
         closeClient();
     }
 }
