@@ -208,6 +208,31 @@ class AggregationJobIT {
         }
     }
 
+    @Test
+    void theAggregateCommandRunsTheJobAndMigratesFirst() throws Exception {
+        int run = RUNS.incrementAndGet();
+        String prefix = "cli" + run + ".";
+        for (String topic : List.of("flows", "stats", "dead")) {
+            kafka.createTopic(prefix + topic, 1);
+        }
+        List<FlowRecord> records = Flows.spread("cli", 500, T0, 1000, 7);
+        Flows.publish(kafka.bootstrap(), prefix + "flows", records, List.of());
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+
+        int exit = io.tapflow.jobs.cli.JobsCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                "aggregate", "--bounded", "--kafka", kafka.bootstrap(), "--clickhouse", clickhouse.httpUrl(),
+                "--database", "cli" + run, "--flows-topic", prefix + "flows", "--stats-topic", prefix + "stats",
+                "--dead-letter-topic", prefix + "dead", "--parallelism", "1", "--batch-age", "300ms");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("4 migration(s) applied").contains("(bounded), checkpoints in file:");
+        try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
+            assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");
+            assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL")).isEqualTo("500");
+        }
+    }
+
     private static AggregationSettings settings(boolean bounded) {
         int run = RUNS.incrementAndGet();
         ClickHouseSettings ch = ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("agg" + run);

@@ -6,8 +6,11 @@ import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
 import io.tapflow.jobs.sink.SinkBatching;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,6 +98,12 @@ final class AggregateCommand implements Callable<Integer> {
             description = "Job parallelism (default: 0 = the environment's; locally the number of cores).")
     int parallelism;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "URI",
+            description = {"Where checkpoints go (file:///..., s3://..., hdfs://...). Default on a local MiniCluster:",
+                "a tapflow-checkpoints dir under java.io.tmpdir (the JobManager's heap holds at most 5 MB of state);",
+                "on a Flink cluster: its state.checkpoints.dir."})
+    String checkpointDir;
+
     @Option(names = "--migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Apply pending ClickHouse migrations before starting (default: on; --no-migrate to skip).")
     boolean migrate;
@@ -120,7 +129,15 @@ final class AggregateCommand implements Callable<Integer> {
             env.setParallelism(parallelism);
         }
         AggregationJob.build(env, settings);
-        out.printf("%s: %s → %s (%s)%n", AggregationJob.NAME, kafka, ch, bounded ? "bounded" : "streaming");
+        String checkpoints = checkpointDir != null ? checkpointDir
+                : env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "tapflow-checkpoints").toUri().toString());
+        Configuration storage = new Configuration();
+        storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+        env.configure(storage);
+        out.printf("%s: %s → %s (%s), checkpoints in %s%n", AggregationJob.NAME, kafka, ch,
+                bounded ? "bounded" : "streaming", checkpoints);
         out.flush();
         env.execute(AggregationJob.NAME);
         return 0;
