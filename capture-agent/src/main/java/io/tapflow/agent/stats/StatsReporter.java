@@ -22,6 +22,7 @@ public final class StatsReporter implements CycleListener {
     private MeterCounters previous = new MeterCounters();
     private long previousCreated;
     private long previousEvicted;
+    private long previousDrops;
     private FlowSink.SinkCounters previousSink = FlowSink.SinkCounters.NONE;
     private long previousCycleEndNs = Long.MIN_VALUE;
     private volatile StatsSnapshot latest = StatsSnapshot.EMPTY;
@@ -45,6 +46,7 @@ public final class StatsReporter implements CycleListener {
                 malformed.put(r.label(), delta);
             }
         }
+        long drops = captureDrops.getAsLong();
         long interval = previousCycleEndNs == Long.MIN_VALUE ? 0 : captureTimeNs - previousCycleEndNs;
         AgentStats stats = AgentStats.newBuilder()
                 .setAgentId(identity.agentId())
@@ -56,7 +58,7 @@ public final class StatsReporter implements CycleListener {
                 .setBytes(now.bytes - previous.bytes)
                 .setMalformed(new LinkedHashMap<>(malformed))
                 .setUnsupported(now.notIp - previous.notIp)
-                .setCaptureDrops(captureDrops.getAsLong())
+                .setCaptureDrops(drops - previousDrops)
                 .setFlowsActive(meter.table().size())
                 .setFlowsCreated(created - previousCreated)
                 .setFlowsExported(now.flowsExported - previous.flowsExported)
@@ -70,9 +72,10 @@ public final class StatsReporter implements CycleListener {
         previous = now;
         previousCreated = created;
         previousEvicted = evicted;
+        previousDrops = drops;
         previousSink = sinkNow;
         previousCycleEndNs = captureTimeNs;
-        latest = new StatsSnapshot(now, created, evicted, meter.table().size(), meter.fragmentsUnmatched(), captureDrops.getAsLong());
+        latest = new StatsSnapshot(now, created, evicted, meter.table().size(), meter.fragmentsUnmatched(), drops);
     }
 
     public StatsSnapshot latest() {
