@@ -109,7 +109,8 @@ public final class AgentConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .setDefaultMergeable(true); // a section in the file updates the defaults (and environment), not replaces them
 
     /** Reads a YAML file over the defaults and the environment (see {@link #applyEnvironment}). */
     public static AgentConfig load(Path file) {
