@@ -24,6 +24,10 @@ class AgentConfigTest {
         assertThat(example.flow.activeTimeout).isEqualTo(defaults.flow.activeTimeout);
         assertThat(example.sampling.packetsPerDirection).isEqualTo(defaults.sampling.packetsPerDirection);
         assertThat(example.kafka.bufferRecords).isEqualTo(defaults.kafka.bufferRecords);
+        assertThat(example.capture.source).isEqualTo(defaults.capture.source);
+        assertThat(example.capture.threads).isEqualTo(defaults.capture.threads);
+        assertThat(example.capture.ringMb).isEqualTo(defaults.capture.ringMb);
+        assertThat(example.capture.promiscuous).isEqualTo(defaults.capture.promiscuous);
         var concluded = example.conclude();
         assertThat(concluded.meter().idleTimeoutNs()).isEqualTo(30_000_000_000L);
         assertThat(concluded.meter().activeTimeoutNs()).isEqualTo(120_000_000_000L);

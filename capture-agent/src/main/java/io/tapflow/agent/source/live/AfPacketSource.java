@@ -49,7 +49,8 @@ public final class AfPacketSource implements PacketSource {
      */
     public AfPacketSource(String interfaceName, long ringBytes, BpfProgram filter, boolean promiscuous, int fanoutGroup) {
         this.name = interfaceName;
-        int linkType = linkType(interfaceName);
+        int arphrd = hardwareType(interfaceName);
+        int linkType = linkType(interfaceName, arphrd);
         int ifindex = sys.ifNameToIndex(interfaceName);
         if (ifindex == 0) {
             throw new LiveCaptureException(noSuchInterface(interfaceName));
@@ -73,7 +74,7 @@ public final class AfPacketSource implements PacketSource {
                 throw new LiveCaptureException(interfaceName + ": cannot map the capture ring of " + mib(size) + " MiB: "
                         + LinuxSockets.describe(sys.errno()) + "; lower capture.ring-mb");
             }
-            ring = new TpacketV3Ring(mapping, blocks, linkType);
+            ring = new TpacketV3Ring(mapping, blocks, linkType, arphrd == ARPHRD_LOOPBACK);
             if (filter != null) {
                 filter.attach(sys, fd, interfaceName);
             }
@@ -194,15 +195,16 @@ public final class AfPacketSource implements PacketSource {
         arena.close();
     }
 
-    /** The link type of frames on this interface, from its ARPHRD type. */
-    private static int linkType(String interfaceName) {
-        Path type = Path.of("/sys/class/net", interfaceName, "type");
-        int arphrd;
+    private static int hardwareType(String interfaceName) {
         try {
-            arphrd = Integer.parseInt(Files.readString(type).trim());
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", interfaceName, "type")).trim());
         } catch (IOException | NumberFormatException e) {
             throw new LiveCaptureException(noSuchInterface(interfaceName));
         }
+    }
+
+    /** The link type of frames on this interface, from its ARPHRD type. */
+    private static int linkType(String interfaceName, int arphrd) {
         return switch (arphrd) {
             case ARPHRD_ETHER, ARPHRD_LOOPBACK -> LinkType.ETHERNET;
             case ARPHRD_NONE -> LinkType.RAW;

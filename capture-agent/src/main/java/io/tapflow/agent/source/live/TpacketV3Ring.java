@@ -46,6 +46,9 @@ final class TpacketV3Ring {
     private static final int TP_MAC = 24;
     private static final int TP_VLAN_TCI = 32;
     private static final int TP_VLAN_TPID = 36;
+    /** sockaddr_ll follows the 48-byte frame header; its sll_pkttype byte is at offset 10. */
+    private static final int SLL_PKTTYPE = 48 + 10;
+    private static final int PACKET_OUTGOING = 4;
     private static final int TP_STATUS_KERNEL = 0;
     private static final int TP_STATUS_USER = 1;
     private static final int TP_STATUS_VLAN_VALID = 0x10;
@@ -61,6 +64,7 @@ final class TpacketV3Ring {
     private final MemorySegment ring;
     private final int blockCount;
     private final int linkType;
+    private final boolean skipOutgoing;
     /** The block the next frame comes from. */
     private int current;
     /** Frames of {@link #current} not handed out yet; 0 = the block has not been opened. */
@@ -70,13 +74,18 @@ final class TpacketV3Ring {
     private int completed;
     private int firstUnreleased;
 
-    TpacketV3Ring(MemorySegment ring, int blockCount, int linkType) {
+    /**
+     * @param skipOutgoing drop the copies of frames this host sends: on loopback every frame is also received, so each
+     *                     would count twice (libpcap does the same)
+     */
+    TpacketV3Ring(MemorySegment ring, int blockCount, int linkType, boolean skipOutgoing) {
         if (ring.byteSize() != (long) blockCount * BLOCK_SIZE) {
             throw new IllegalArgumentException("ring of " + ring.byteSize() + " bytes is not " + blockCount + " blocks of " + BLOCK_SIZE);
         }
         this.ring = ring;
         this.blockCount = blockCount;
         this.linkType = linkType;
+        this.skipOutgoing = skipOutgoing;
     }
 
     /** Blocks for a ring of {@code ringBytes}, at least 4 so the kernel can fill some while we read others. */
@@ -138,6 +147,9 @@ final class TpacketV3Ring {
     }
 
     private void addFrame(FrameBatch batch, long frame) {
+        if (skipOutgoing && ring.get(ValueLayout.JAVA_BYTE, frame + SLL_PKTTYPE) == PACKET_OUTGOING) {
+            return;
+        }
         long ts = (ring.get(U32, frame + TP_SEC) & 0xFFFF_FFFFL) * 1_000_000_000L + (ring.get(U32, frame + TP_NSEC) & 0xFFFF_FFFFL);
         int captured = ring.get(U32, frame + TP_SNAPLEN);
         int wire = ring.get(U32, frame + TP_LEN);

@@ -19,7 +19,7 @@ class TpacketV3RingTest {
 
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment memory = arena.allocate((long) BLOCKS * TpacketV3Ring.BLOCK_SIZE, 4096);
-    private final TpacketV3Ring ring = new TpacketV3Ring(memory, BLOCKS, LinkType.ETHERNET);
+    private final TpacketV3Ring ring = new TpacketV3Ring(memory, BLOCKS, LinkType.ETHERNET, false);
 
     @Test
     void handsOutFramesInPlaceAndGivesTheBlockBackOnTheNextCall() {
@@ -88,6 +88,16 @@ class TpacketV3RingTest {
         assertThat(ring.fill(batch)).isZero();
         assertThat(status(0)).isZero();
         assertThat(status(1)).isZero();
+    }
+
+    @Test
+    void onLoopbackTheOutgoingCopyOfEachFrameIsLeftOut() {
+        TpacketV3Ring loopback = new TpacketV3Ring(memory, BLOCKS, LinkType.ETHERNET, true);
+        writeBlock(0, 3);
+        memory.set(ValueLayout.JAVA_BYTE, FIRST_FRAME + FRAME_STRIDE + 58, (byte) 4); // sll_pkttype PACKET_OUTGOING
+        FrameBatch batch = new FrameBatch();
+        assertThat(loopback.fill(batch)).isEqualTo(2);
+        assertThat(batch.offset(1)).isEqualTo(FIRST_FRAME + 2 * FRAME_STRIDE + MAC);
     }
 
     private int status(int block) {
