@@ -100,6 +100,32 @@ class TpacketV3RingTest {
         assertThat(batch.offset(1)).isEqualTo(FIRST_FRAME + 2 * FRAME_STRIDE + MAC);
     }
 
+    /** Reading the ring allocates nothing: blocks handed over again and again, with VLAN tags put back every time. */
+    @Test
+    void readingTheRingAllocatesNothingPerFrame() {
+        FrameBatch batch = new FrameBatch();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long frames = 0;
+        long before = 0;
+        for (int round = 0; round < 40_000; round++) {
+            if (round == 10_000) {
+                before = threads.getThreadAllocatedBytes(tid);
+                frames = 0;
+            }
+            int block = round % BLOCKS;
+            writeBlock(block, 50);
+            memory.set(ValueLayout.JAVA_INT, (long) block * TpacketV3Ring.BLOCK_SIZE + FIRST_FRAME + 20, 0x10 | 1);
+            int n;
+            while ((n = ring.fill(batch)) > 0) {
+                frames += n;
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertThat(frames).isEqualTo(30_000L * 50);
+        assertThat((double) allocated / frames).as("bytes allocated per frame").isLessThan(0.1);
+    }
+
     private int status(int block) {
         return memory.get(ValueLayout.JAVA_INT, (long) block * TpacketV3Ring.BLOCK_SIZE + 8);
     }
