@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tapflow.agent.bench.FrameSender;
+import io.tapflow.agent.bench.VethLink;
 import io.tapflow.agent.cli.TapFlowCli;
 import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.agent.testing.CollectingSink;
@@ -140,7 +141,7 @@ class LiveCaptureIT {
         Path config = Files.writeString(dir.resolve("agent.yaml"), NO_TIMEOUTS);
         Path jsonl = dir.resolve("flows.jsonl");
         Path stderr = dir.resolve("stderr.txt");
-        try (VethPair veth = VethPair.create()) {
+        try (VethLink veth = VethPair.create()) {
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), TapFlowCli.class.getName(),
                     "agent", "--config", config.toString(), "--interface", veth.capture, "--source", source,
@@ -148,7 +149,7 @@ class LiveCaptureIT {
             if (!filter.isEmpty()) {
                 command.addAll(List.of("--filter", filter));
             }
-            Process agent = new ProcessBuilder(veth.inNamespace(command)).redirectError(stderr.toFile())
+            Process agent = new ProcessBuilder(veth.inCaptureNamespace(command)).redirectError(stderr.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long sentFrames = 0;
             long sentBytes = 0;
@@ -158,7 +159,7 @@ class LiveCaptureIT {
                     Thread.sleep(50);
                 }
                 assertThat(Files.readString(stderr)).as("agent started").contains("capturing on");
-                try (FrameSender sender = new FrameSender(veth.sender, VethPair.MTU + 18)) {
+                try (FrameSender sender = new FrameSender(veth.sender, VethLink.MAX_FRAME)) {
                     for (Path file : files) {
                         FrameSender.Sent sent = sender.sendCapture(file);
                         assertThat(sent.skipped()).as("frames of %s that could not be sent as they are", file).isZero();
