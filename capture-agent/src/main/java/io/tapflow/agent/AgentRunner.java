@@ -17,7 +17,7 @@ import io.tapflow.agent.source.live.BpfProgram;
 import io.tapflow.agent.source.live.PcapSource;
 import io.tapflow.agent.stats.MetricsEndpoint;
 import io.tapflow.agent.stats.StatsReporter;
-import io.tapflow.agent.stats.StatsSnapshot;
+import io.tapflow.agent.stats.CaptureThreadStats;
 import io.tapflow.schema.EndReason;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -67,20 +67,18 @@ public final class AgentRunner {
             throw e;
         }
         List<Meter> meters = new ArrayList<>();
-        List<StatsReporter> reporters = new ArrayList<>();
+        CaptureThreadStats stats = new CaptureThreadStats(new StatsReporter(identity, sink, () -> 0),
+                sources.stream().<java.util.function.LongSupplier>map(s -> s::drops).toList());
         for (int i = 0; i < sources.size(); i++) {
-            StatsReporter stats = new StatsReporter(identity, sink, sources.get(i)::drops);
-            Meter meter = new Meter(config.meter(), sink, stats);
+            Meter meter = new Meter(config.meter(), sink, stats.listener(i));
             meter.table().numberFlows(i + 1, sources.size()); // records are identified by agent, start and flow_seq
-            reporters.add(stats);
             meters.add(meter);
         }
         LiveCapture capture = new LiveCapture(sources, meters, stop);
         MetricsEndpoint metrics = null;
         try {
             if (raw.metrics.port > 0) {
-                metrics = new MetricsEndpoint(raw.metrics.port, () -> StatsSnapshot.sum(reporters.stream().map(StatsReporter::latest).toList()),
-                        sink::counters, identity.agentId(), identity.linkId(), capture::healthy);
+                metrics = new MetricsEndpoint(raw.metrics.port, stats::latest, sink::counters, identity.agentId(), identity.linkId(), capture::healthy);
             }
             capture.start();
             LOG.info("agent {} on link {}: capturing on {} ({}, {} thread(s), {} MiB ring each{}), output {}", identity.agentId(),
