@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * Live capture on a Linux interface through an AF_PACKET socket with a TPACKET_V3 ring (zero-copy: the meter decodes
  * frames in the ring). With a fanout group the kernel spreads flows over several such sockets by a symmetric hash of
- * the 5-tuple, after reassembling IP fragments (PACKET_FANOUT_FLAG_DEFRAG: a fragmented datagram is delivered, and
- * counted, as one packet), so each worker sees whole flows.
+ * the outer headers, after reassembling IP fragments (PACKET_FANOUT_FLAG_DEFRAG: a fragmented datagram is delivered,
+ * and counted, as one packet), so each worker sees whole flows. A single socket joins no group: fragments arrive as
+ * they were on the wire.
  *
  * <p>Timestamps are the kernel's receive time. {@link #nextBatch} returns 0 when nothing arrived within the poll
  * timeout (an idle link, not the end: a live source ends only when closed).
@@ -49,15 +50,25 @@ public final class AfPacketSource implements PacketSource {
      */
     public AfPacketSource(String interfaceName, long ringBytes, BpfProgram filter, boolean promiscuous, int fanoutGroup) {
         this.name = interfaceName;
-        int arphrd = hardwareType(interfaceName);
-        int linkType = linkType(interfaceName, arphrd);
-        int ifindex = sys.ifNameToIndex(interfaceName);
+        int arphrd;
+        int linkType;
+        int ifindex;
+        try {
+            arphrd = hardwareType(interfaceName);
+            linkType = linkType(interfaceName, arphrd);
+            ifindex = sys.ifNameToIndex(interfaceName);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
         if (ifindex == 0) {
+            arena.close();
             throw new LiveCaptureException(noSuchInterface(interfaceName));
         }
         fd = sys.socket(LinuxSockets.AF_PACKET, LinuxSockets.SOCK_RAW, 0);
         if (fd < 0) {
             int e = sys.errno();
+            arena.close();
             throw new LiveCaptureException(e == LinuxSockets.EPERM || e == LinuxSockets.EACCES
                     ? "capturing on " + interfaceName + " needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode): run as root, "
                     + "or grant them: setcap cap_net_raw,cap_net_admin+ep " + javaBinary()
