@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         description = {
             "Meters one link into flow records, payload samples and stats.",
-            "Reads frames (capture files, or live from an interface), decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments), keeps a bounded bidirectional flow table",
-            "on capture time, and publishes to Kafka, JSON Lines, or nowhere.",
+            "Reads frames (capture files, or live from an interface), decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments),",
+            "keeps a bounded bidirectional flow table on capture time, and publishes to Kafka, JSON Lines, or nowhere.",
             "",
             "Examples:",
             "  tapflow agent --read trace.pcap --output jsonl             one JSON object per flow on stdout",
@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
             "flushes every flow of every capture thread.",
             "",
             "Exit status: 0 all input read, 1 a capture was corrupt or truncated (flows read before it are still",
-            "exported), 2 bad usage or configuration, 3 records were dropped or failed on the way to Kafka."},
+            "exported) or a live capture thread failed, 2 bad usage or configuration, 3 records were dropped or failed on",
+            "the way to Kafka; a live agent stopped by SIGTERM ends with the JVM's 143 after flushing."},
         footer = {"", "Settings come from the defaults, then --config, then these options. Every config key: capture-agent/agent.example.yaml."})
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
