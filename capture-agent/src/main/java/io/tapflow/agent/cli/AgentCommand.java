@@ -9,6 +9,7 @@ import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.meter.CaptureReplay;
 import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterCounters;
+import io.tapflow.agent.source.live.LiveCaptureException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,23 +26,44 @@ import picocli.CommandLine.Option;
 @Command(name = "agent", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         description = {
             "Meters one link into flow records, payload samples and stats.",
-            "Reads frames, decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments), keeps a bounded bidirectional flow table",
-            "on capture time, and publishes to Kafka, JSON Lines, or nowhere.",
+            "Reads frames (capture files, or live from an interface), decodes L2-L4 (VLAN, MPLS, PPPoE, tunnels, fragments),",
+            "keeps a bounded bidirectional flow table on capture time, and publishes to Kafka, JSON Lines, or nowhere.",
             "",
             "Examples:",
             "  tapflow agent --read trace.pcap --output jsonl             one JSON object per flow on stdout",
             "  tapflow agent --read a.pcap b.pcapng --kafka broker:9092   Avro records to Kafka",
             "  tapflow agent --config agent.yaml --read trace.pcap --replay-speed 1   real-time replay",
+            "  tapflow agent --interface eth0 --threads 4 --kafka broker:9092   live: AF_PACKET ring, 4 capture threads",
+            "  tapflow agent --interface eth0 --source pcap --filter 'tcp or udp' --output jsonl   live through libpcap",
+            "",
+            "Live capture needs CAP_NET_RAW (and CAP_NET_ADMIN for promiscuous mode); it runs until SIGTERM/SIGINT, then",
+            "flushes every flow of every capture thread.",
             "",
             "Exit status: 0 all input read, 1 a capture was corrupt or truncated (flows read before it are still",
-            "exported), 2 bad usage or configuration, 3 records were dropped or failed on the way to Kafka."},
+            "exported) or a live capture thread failed, 2 bad usage or configuration, 3 records were dropped or failed on",
+            "the way to Kafka; a live agent stopped by SIGTERM ends with the JVM's 143 after flushing."},
         footer = {"", "Settings come from the defaults, then --config, then these options. Every config key: capture-agent/agent.example.yaml."})
 public final class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
-    @Option(names = "--read", arity = "1..*", paramLabel = "FILE", required = true,
+    @Option(names = "--read", arity = "1..*", paramLabel = "FILE",
             description = "pcap or pcapng files, read one after the other as one capture of the link (format from the magic number).")
     List<Path> files;
+
+    @Option(names = {"--interface", "-i"}, paramLabel = "IF", description = "Capture live on this interface instead of reading files.")
+    String networkInterface;
+
+    @Option(names = "--source", paramLabel = "KIND", description = "Live source: afpacket (default; TPACKET_V3 ring, Linux) or pcap (libpcap).")
+    String source;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Capture threads (afpacket: kernel fanout by flow hash; default 1).")
+    Integer threads;
+
+    @Option(names = "--ring-mb", paramLabel = "M", description = "Capture ring (afpacket) or libpcap buffer per thread, in MiB (default 64).")
+    Integer ringMb;
+
+    @Option(names = "--filter", paramLabel = "BPF", description = "tcpdump-syntax capture filter, compiled by libpcap (default: everything).")
+    String filter;
 
     @Option(names = "--config", paramLabel = "YAML", description = "Configuration file (kebab-case keys).")
     Path configFile;
@@ -58,7 +80,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--agent-id", description = "This agent's id (default: $TAPFLOW_AGENT_ID, else the host name).")
     String agentId;
 
-    @Option(names = "--link-id", description = "The metered link's id (default: the first file's name).")
+    @Option(names = "--link-id", description = "The metered link's id (default: the interface, else the first file's name).")
     String linkId;
 
     @Option(names = "--replay-speed", paramLabel = "X", description = "0 = as fast as possible (default), 1 = real time, 10 = ten times faster.")
@@ -102,7 +124,15 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         AgentConfig raw = config.raw();
-        String link = raw.linkId.isBlank() ? defaultLinkId(files.get(0)) : raw.linkId;
+        boolean haveFiles = files != null && !files.isEmpty();
+        if (haveFiles == raw.live()) {
+            err.println("tapflow agent: " + (haveFiles
+                    ? "--read and --interface (capture.interface, $TAPFLOW_INTERFACE: '" + raw.capture.networkInterface
+                    + "') exclude each other: read files or capture live"
+                    : "nothing to meter: give --read FILE... or --interface IF"));
+            return 2;
+        }
+        String link = !raw.linkId.isBlank() ? raw.linkId : raw.live() ? raw.capture.networkInterface : defaultLinkId(files.get(0));
         AgentIdentity identity = new AgentIdentity(raw.agentId, link, System.currentTimeMillis());
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
@@ -115,6 +145,14 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (raw.live()) {
+            try {
+                return live(config, identity, stop);
+            } finally {
+                done.countDown();
+                removeHook(hook);
+            }
+        }
         AgentRunner.Result result;
         try {
             result = AgentRunner.run(config, identity, files, stop::get);
@@ -125,16 +163,57 @@ public final class AgentCommand implements Callable<Integer> {
         } finally {
             done.countDown(); // only now may a shutdown hook let the JVM exit: flows are flushed, the summary printed
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down
-        }
+        removeHook(hook);
         FlowSink.SinkCounters c = result.sink();
         if (!result.replay().ok()) {
             return 1;
         }
         return raw.output == AgentConfig.Output.KAFKA && (c.dropped() > 0 || c.failed() > 0) ? 3 : 0;
+    }
+
+    private int live(AgentConfig.Concluded config, AgentIdentity identity, AtomicBoolean stop) {
+        AgentConfig raw = config.raw();
+        AgentRunner.LiveResult result;
+        try {
+            result = AgentRunner.runLive(config, identity, stop::get);
+        } catch (LiveCaptureException e) {
+            err.println("tapflow agent: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            err.println("tapflow agent: cannot open the " + raw.output.name().toLowerCase() + " output: " + e.getMessage());
+            return 2;
+        }
+        MeterCounters c = new MeterCounters();
+        long created = 0;
+        long evicted = 0;
+        long unmatched = 0;
+        for (Meter m : result.meters()) {
+            c.add(m.counters());
+            created += m.table().created();
+            evicted += m.table().evicted();
+            unmatched += m.fragmentsUnmatched();
+        }
+        printCounters(identity, c, created, evicted, unmatched);
+        err.printf("tapflow agent: live capture on %s: %d capture thread(s), %d frames dropped by the kernel ring%n",
+                raw.capture.networkInterface, result.meters().size(), result.capture().drops());
+        printKafka(result.sink(), raw.output);
+        if (!result.capture().ok()) {
+            result.capture().errors().forEach(e -> err.println("tapflow agent: capture failed: " + e));
+            return 1;
+        }
+        FlowSink.SinkCounters k = result.sink();
+        return raw.output == AgentConfig.Output.KAFKA && (k.dropped() > 0 || k.failed() > 0) ? 3 : 0;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
     }
 
     AgentConfig configure() {
@@ -175,6 +254,21 @@ public final class AgentCommand implements Callable<Integer> {
         if (metricsPort != null) {
             c.metrics.port = metricsPort;
         }
+        if (networkInterface != null) {
+            c.capture.networkInterface = networkInterface;
+        }
+        if (source != null) {
+            c.capture.source = AgentConfig.Source.parse(source);
+        }
+        if (threads != null) {
+            c.capture.threads = threads;
+        }
+        if (ringMb != null) {
+            c.capture.ringMb = ringMb;
+        }
+        if (filter != null) {
+            c.capture.filter = filter;
+        }
         return c;
     }
 
@@ -184,12 +278,7 @@ public final class AgentCommand implements Callable<Integer> {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    private void printSummary(AgentRunner.Result run, AgentConfig.Output output) {
-        AgentIdentity id = run.identity();
-        Meter meter = run.meter();
-        FlowSink.SinkCounters sinkCounters = run.sink();
-        CaptureReplay.Result result = run.replay();
-        MeterCounters c = meter.counters();
+    private void printCounters(AgentIdentity id, MeterCounters c, long created, long evicted, long fragmentsUnmatched) {
         StringBuilder malformed = new StringBuilder();
         for (MalformedReason r : MalformedReason.values()) {
             long n = c.malformed[r.ordinal()];
@@ -199,12 +288,22 @@ public final class AgentCommand implements Callable<Integer> {
         }
         err.printf("tapflow agent %s link %s: %d frames, %d bytes; %d flows created, %d records exported, %d evicted; "
                         + "%d payload samples; skipped: %d not IP, %d malformed%s; %d later fragments without a first%n",
-                id.agentId(), id.linkId(), c.packets, c.bytes, meter.table().created(), c.flowsExported, meter.table().evicted(),
-                c.samples, c.notIp, c.malformedTotal(), malformed.isEmpty() ? "" : " (" + malformed + ")", meter.fragmentsUnmatched());
+                id.agentId(), id.linkId(), c.packets, c.bytes, created, c.flowsExported, evicted,
+                c.samples, c.notIp, c.malformedTotal(), malformed.isEmpty() ? "" : " (" + malformed + ")", fragmentsUnmatched);
+    }
+
+    private void printKafka(FlowSink.SinkCounters sinkCounters, AgentConfig.Output output) {
         if (output == AgentConfig.Output.KAFKA) {
             err.printf("tapflow agent: kafka %d records sent, %d failed, %d dropped (outbox full)%n",
                     sinkCounters.sent(), sinkCounters.failed(), sinkCounters.dropped());
         }
+    }
+
+    private void printSummary(AgentRunner.Result run, AgentConfig.Output output) {
+        Meter meter = run.meter();
+        CaptureReplay.Result result = run.replay();
+        printCounters(run.identity(), meter.counters(), meter.table().created(), meter.table().evicted(), meter.fragmentsUnmatched());
+        printKafka(run.sink(), output);
         if (!result.errors().isEmpty()) {
             err.printf("tapflow agent: %d capture file(s) could not be read to the end (error above); the flows read before "
                     + "the bad point were exported%n", result.errors().size());

@@ -1,11 +1,14 @@
 package io.tapflow.agent.cli;
 
+import io.tapflow.agent.bench.LossBenchmark;
 import io.tapflow.agent.bench.MeterBenchmark;
 import io.tapflow.agent.bench.TraceGenerator;
 import io.tapflow.agent.bench.TraceGenerator.FrameSize;
 import io.tapflow.agent.bench.TraceGenerator.Popularity;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Parameters;
         description = {"Benchmarks that print figures.",
             "  tapflow bench gen --out trace.pcap --packets 10000000 --flows 1000000",
             "  tapflow bench meter trace.pcap                     read+decode+flow table on one thread, in Mpps",
-            "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)"},
-        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class})
+            "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)",
+            "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair"},
+        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Loss.class})
 public final class BenchCommand {
 
     @Command(name = "gen", mixinStandardHelpOptions = true, usageHelpWidth = 120,
@@ -98,6 +102,45 @@ public final class BenchCommand {
             } else {
                 MeterBenchmark.run(trace, capacity, warmup, runs, System.out);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "loss", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+            description = {"Live capture loss against offered rate: sends synthetic frames through a veth pair at increasing rates",
+                "and captures the other end; prints per source and thread count the loss per rate and the highest rate without loss.",
+                "Needs root (veth, AF_PACKET). Sender and capture share this machine's CPUs."})
+    static final class Loss implements Callable<Integer> {
+        @Option(names = "--rates", split = ",", defaultValue = "50000,100000,200000,400000,800000",
+                description = "Offered rates in frames per second (default ${DEFAULT-VALUE}).")
+        List<Long> rates;
+
+        @Option(names = "--frames", defaultValue = "both", description = "64, imix or both (default ${DEFAULT-VALUE}).")
+        String frames;
+
+        @Option(names = "--captures", split = ",", defaultValue = "afpacket:1,afpacket:2,pcap:1",
+                description = "Sources and thread counts (default ${DEFAULT-VALUE}).")
+        List<String> captures;
+
+        @Option(names = "--seconds", defaultValue = "2", description = "Seconds per rate step (default ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--ring-mb", defaultValue = "64", description = "Ring or libpcap buffer per thread, MiB (default ${DEFAULT-VALUE}).")
+        int ringMb;
+
+        @Override
+        public Integer call() throws Exception {
+            List<FrameSize> sizes = switch (frames.toLowerCase()) {
+                case "64" -> List.of(FrameSize.FIXED_64);
+                case "imix" -> List.of(FrameSize.IMIX);
+                case "both" -> List.of(FrameSize.FIXED_64, FrameSize.IMIX);
+                default -> throw new IllegalArgumentException("--frames must be 64, imix or both: " + frames);
+            };
+            List<LossBenchmark.Capture> list = new ArrayList<>();
+            for (String c : captures) {
+                list.add(LossBenchmark.Capture.parse(c));
+            }
+            LossBenchmark.run(list, rates, sizes, seconds, ringMb, System.out);
             return 0;
         }
     }

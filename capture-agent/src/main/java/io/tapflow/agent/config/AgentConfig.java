@@ -32,6 +32,7 @@ public final class AgentConfig {
     public Sampling sampling = new Sampling();
     public Kafka kafka = new Kafka();
     public Metrics metrics = new Metrics();
+    public Capture capture = new Capture();
 
     public enum Output { KAFKA, JSONL, NONE;
 
@@ -43,6 +44,36 @@ public final class AgentConfig {
             }
         }
     }
+
+    /** Live capture: where and how; unused when reading files. */
+    public static final class Capture {
+        /** The interface to capture on; empty = read files (--read). */
+        @com.fasterxml.jackson.annotation.JsonProperty("interface")
+        public String networkInterface = "";
+        public Source source = Source.AFPACKET;
+        /** Capture threads, each with its own ring and flow table (afpacket fanout). */
+        public int threads = 1;
+        /** Kernel ring (afpacket) or libpcap buffer (pcap) per thread, in MiB. */
+        public int ringMb = 64;
+        /** tcpdump-syntax filter compiled by libpcap; empty = every frame. */
+        public String filter = "";
+        public boolean promiscuous = true;
+    }
+
+    public enum Source { AFPACKET, PCAP;
+
+        public static Source parse(String text) {
+            try {
+                return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("capture.source: must be afpacket or pcap: '" + text + "'");
+            }
+        }
+    }
+
+    /** Largest ring per thread: the kernel's ring request counts bytes in 32 bits. */
+    public static final int MAX_RING_MB = 4095;
+    public static final int MAX_THREADS = 64;
 
     public static final class Flow {
         public int capacity = 262_144;
@@ -78,11 +109,17 @@ public final class AgentConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .setDefaultMergeable(true); // a section in the file updates the defaults (and environment), not replaces them
 
-    /** Reads a YAML file over the defaults. */
+    /** Reads a YAML file over the defaults and the environment (see {@link #applyEnvironment}). */
     public static AgentConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    public static AgentConfig load(Path file, Map<String, String> env) {
         AgentConfig config = new AgentConfig();
+        config.applyEnvironment(env);
         if (file == null) {
             return config;
         }
@@ -98,6 +135,50 @@ public final class AgentConfig {
             throw new ConfigException(file + ": " + e.getOriginalMessage() + " at " + e.getLocation(), e);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Environment variables as defaults (a config file and options override them), for containers:
+     * TAPFLOW_INTERFACE, TAPFLOW_SOURCE, TAPFLOW_THREADS, TAPFLOW_RING_MB, TAPFLOW_FILTER, TAPFLOW_LINK_ID,
+     * TAPFLOW_OUTPUT, TAPFLOW_KAFKA (bootstrap servers), TAPFLOW_METRICS_PORT (and TAPFLOW_AGENT_ID, read above).
+     */
+    public void applyEnvironment(Map<String, String> env) {
+        String v;
+        if ((v = env.get("TAPFLOW_INTERFACE")) != null) {
+            capture.networkInterface = v;
+        }
+        if ((v = env.get("TAPFLOW_SOURCE")) != null) {
+            capture.source = Source.parse(v);
+        }
+        if ((v = env.get("TAPFLOW_THREADS")) != null) {
+            capture.threads = envInt("TAPFLOW_THREADS", v);
+        }
+        if ((v = env.get("TAPFLOW_RING_MB")) != null) {
+            capture.ringMb = envInt("TAPFLOW_RING_MB", v);
+        }
+        if ((v = env.get("TAPFLOW_FILTER")) != null) {
+            capture.filter = v;
+        }
+        if ((v = env.get("TAPFLOW_LINK_ID")) != null) {
+            linkId = v;
+        }
+        if ((v = env.get("TAPFLOW_OUTPUT")) != null) {
+            output = Output.parse(v);
+        }
+        if ((v = env.get("TAPFLOW_KAFKA")) != null) {
+            kafka.bootstrap = v;
+        }
+        if ((v = env.get("TAPFLOW_METRICS_PORT")) != null) {
+            metrics.port = envInt("TAPFLOW_METRICS_PORT", v);
+        }
+    }
+
+    private static int envInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("environment variable " + name + ": must be an integer: '" + value + "'");
         }
     }
 
@@ -129,9 +210,52 @@ public final class AgentConfig {
                     "kafka.bootstrap: must be host:port[,host:port...]: '" + kafka.bootstrap + "'");
             require(!kafka.flowsTopic.isBlank() && !kafka.payloadTopic.isBlank() && !kafka.statsTopic.isBlank(), "kafka topics must not be empty");
         }
+        if (live()) {
+            concludeCapture();
+        }
         MeterSettings meter = new MeterSettings(flow.capacity, idle.toNanos(), active.toNanos(), flush.toNanos(), grace.toNanos(),
                 sampling.packetsPerDirection, sampling.bytes, flow.fragmentEntries);
         return new Concluded(this, meter, delivery, close);
+    }
+
+    /** True when capturing on an interface rather than reading files. */
+    public boolean live() {
+        return capture.networkInterface != null && !capture.networkInterface.isBlank();
+    }
+
+    private void concludeCapture() {
+        require(capture.source != null, "capture.source: must be afpacket or pcap");
+        require(capture.threads >= 1 && capture.threads <= MAX_THREADS,
+                "capture.threads: must be between 1 and " + MAX_THREADS + ": " + capture.threads);
+        require(capture.source == Source.AFPACKET || capture.threads == 1,
+                "capture.threads: the pcap source captures on one thread (only afpacket spreads flows over threads): " + capture.threads);
+        require(capture.ringMb >= 1 && capture.ringMb <= MAX_RING_MB,
+                "capture.ring-mb: must be between 1 and " + MAX_RING_MB + ": " + capture.ringMb);
+        long ringsMb = (long) capture.threads * capture.ringMb;
+        long limitMb = ringMemoryLimitMb();
+        require(ringsMb <= limitMb, "capture.ring-mb: " + capture.threads + " ring(s) of " + capture.ringMb + " MiB = " + ringsMb
+                + " MiB exceed the limit of " + limitMb + " MiB (half of MemAvailable): lower capture.ring-mb or capture.threads");
+        if (capture.filter != null && !capture.filter.isBlank()) {
+            try {
+                io.tapflow.agent.source.live.BpfProgram.check(capture.filter);
+            } catch (io.tapflow.agent.source.live.LiveCaptureException e) {
+                throw new ConfigException("capture.filter: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Rings are pinned kernel memory: allow at most half of what the host has available now. */
+    static long ringMemoryLimitMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024 / 2;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: no limit we can read; the kernel or libpcap will refuse what it cannot give
+        }
+        return Long.MAX_VALUE;
     }
 
     /** The configuration after validation, with parsed durations. */

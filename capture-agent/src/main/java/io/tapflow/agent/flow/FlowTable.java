@@ -78,9 +78,28 @@ public final class FlowTable {
     private int highWater;
     private int evictionCursor;
     private long nextSeq = 1;
+    private long seqStride = 1;
     private long created;
     private long evicted;
     private int direction;
+
+    /**
+     * Numbers this table's flows first, first + stride, ...: the tables of several capture threads of one agent then
+     * hand out disjoint flow sequence numbers, which identify records together with the agent id and start time.
+     */
+    public void numberFlows(long first, int stride) {
+        if (first < 1 || stride < 1) {
+            throw new IllegalArgumentException("flow numbering must start at >= 1 with a stride >= 1: " + first + ", " + stride);
+        }
+        nextSeq = first;
+        seqStride = stride;
+    }
+
+    private long nextSeqAndAdvance() {
+        long seq = nextSeq;
+        nextSeq += seqStride;
+        return seq;
+    }
 
     public FlowTable(int capacity, long idleTimeoutNs, long activeTimeoutNs, long closeGraceNs, FlowExpiry expiry) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
@@ -252,7 +271,7 @@ public final class FlowTable {
         records[base + BYTES_REV] = 0;
         records[base + MISC] = IN_USE | (0xFFL << 16) | ((long) (p.tunnelType & 0xF) << 32)
                 | ((long) Math.min(p.mplsDepth, 255) << MPLS_DEPTH_SHIFT);
-        records[base + SEQ] = nextSeq++;
+        records[base + SEQ] = nextSeqAndAdvance();
         records[base + EXTRA] = p.mplsLabel >= 0 ? (p.mplsLabel + 1L) & 0x1F_FFFF : 0;
         int i = (int) hash & indexMask;
         while (index[i] != 0) {
@@ -352,7 +371,7 @@ public final class FlowTable {
                 rec[base + BYTES_REV] = 0;
                 rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT)) | (0xFFL << 16);
                 rec[base + EXTRA] &= 0xFFFF_FFFFL;
-                rec[base + SEQ] = nextSeq++;
+                rec[base + SEQ] = nextSeqAndAdvance();
             }
         }
     }

@@ -144,6 +144,14 @@ public final class Meter {
         }
     }
 
+    /**
+     * Advances capture time without a frame: a live source calls this with the wall clock when its poll times out, so
+     * idle flows still expire and stats cycles still end on a quiet link. Never moves the clock backwards.
+     */
+    public void tick(long nowNs) {
+        advanceClock(nowNs);
+    }
+
     /** Ends every flow (end of input or shutdown) and closes the last stats cycle. */
     public void finish(EndReason reason) {
         table.flushAll(reason);

@@ -19,6 +19,18 @@ public final class MeterCounters {
         return sum;
     }
 
+    /** Adds {@code other} into this (totals over capture threads). */
+    public void add(MeterCounters other) {
+        packets += other.packets;
+        bytes += other.bytes;
+        notIp += other.notIp;
+        flowsExported += other.flowsExported;
+        samples += other.samples;
+        for (int i = 0; i < malformed.length; i++) {
+            malformed[i] += other.malformed[i];
+        }
+    }
+
     /** A copy, for deltas between flush cycles. */
     public MeterCounters snapshot() {
         MeterCounters c = new MeterCounters();

@@ -2,19 +2,36 @@ package io.tapflow.agent.stats;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tapflow.agent.decode.MalformedReason;
 import io.tapflow.agent.export.FlowSink;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Prometheus endpoint ({@code /metrics}) over the agent's counters, read from the last flush cycle's snapshot. */
+/**
+ * Prometheus endpoint ({@code /metrics}) over the agent's counters, read from the last flush cycle's snapshot, and
+ * {@code /health} for liveness probes: 200 while every capture thread runs, 503 once one has stopped.
+ */
 public final class MetricsEndpoint implements AutoCloseable {
-    private final HTTPServer server;
+    private final HttpServer server;
+    private final ExecutorService executor;
 
     public MetricsEndpoint(int port, Supplier<StatsSnapshot> stats, Supplier<FlowSink.SinkCounters> sink, String agentId, String linkId) {
+        this(port, stats, sink, agentId, linkId, () -> true);
+    }
+
+    public MetricsEndpoint(int port, Supplier<StatsSnapshot> stats, Supplier<FlowSink.SinkCounters> sink, String agentId, String linkId,
+                           BooleanSupplier healthy) {
         PrometheusRegistry registry = new PrometheusRegistry();
         counter(registry, "tapflow_agent_packets", "Frames read", () -> stats.get().counters().packets);
         counter(registry, "tapflow_agent_bytes", "Bytes read (wire length)", () -> stats.get().counters().bytes);
@@ -42,9 +59,23 @@ public final class MetricsEndpoint implements AutoCloseable {
         GaugeWithCallback.builder().name("tapflow_agent_info").help("Agent identity").labelNames("agent_id", "link_id")
                 .callback(cb -> cb.call(1, agentId, linkId)).register(registry);
         try {
-            server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+            server = HttpServer.create(new InetSocketAddress(port), 8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the metrics endpoint on port " + port + ": " + e.getMessage(), e);
+        }
+        server.createContext("/metrics", new MetricsHandler(registry));
+        server.createContext("/health", exchange -> health(exchange, healthy.getAsBoolean()));
+        executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("metrics-http").daemon().unstarted(r));
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    private static void health(HttpExchange exchange, boolean healthy) throws IOException {
+        byte[] body = (healthy ? "ok\n" : "capture stopped\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
@@ -53,11 +84,12 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return server.getAddress().getPort();
     }
 
     @Override
     public void close() {
-        server.close();
+        server.stop(0);
+        executor.shutdownNow();
     }
 }

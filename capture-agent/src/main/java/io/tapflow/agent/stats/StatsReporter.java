@@ -13,17 +13,17 @@ import java.util.function.LongSupplier;
 
 /**
  * At the end of every flush cycle: the cycle's counter deltas as an {@link AgentStats} record to the sink, and a
- * fresh {@link StatsSnapshot} (cumulative) for the metrics endpoint and the exit summary.
+ * fresh {@link StatsSnapshot} (cumulative) for the metrics endpoint and the exit summary. Listens to one meter; for
+ * several capture threads, {@link CaptureThreadStats} feeds it the threads' totals.
  */
 public final class StatsReporter implements CycleListener {
     private final AgentIdentity identity;
     private final FlowSink sink;
     private final LongSupplier captureDrops;
-    private MeterCounters previous = new MeterCounters();
-    private long previousCreated;
-    private long previousEvicted;
+    private StatsSnapshot previous = StatsSnapshot.EMPTY;
     private FlowSink.SinkCounters previousSink = FlowSink.SinkCounters.NONE;
     private long previousCycleEndNs = Long.MIN_VALUE;
+    private long previousTsMs = Long.MIN_VALUE;
     private volatile StatsSnapshot latest = StatsSnapshot.EMPTY;
 
     public StatsReporter(AgentIdentity identity, FlowSink sink, LongSupplier captureDrops) {
@@ -34,45 +34,57 @@ public final class StatsReporter implements CycleListener {
 
     @Override
     public void cycleEnded(Meter meter, long captureTimeNs, boolean last) {
-        MeterCounters now = meter.counters().snapshot();
+        report(totals(meter, captureDrops.getAsLong()), captureTimeNs);
+    }
+
+    /** The cumulative counters of one meter now. */
+    static StatsSnapshot totals(Meter meter, long drops) {
+        return new StatsSnapshot(meter.counters().snapshot(), meter.table().created(), meter.table().evicted(), meter.table().size(),
+                meter.fragmentsUnmatched(), drops);
+    }
+
+    /** Emits the deltas from the last report to {@code now} (cumulative totals) as the cycle ending at {@code captureTimeNs}. */
+    synchronized void report(StatsSnapshot now, long captureTimeNs) {
+        MeterCounters c = now.counters();
+        MeterCounters p = previous.counters();
         FlowSink.SinkCounters sinkNow = sink.counters();
-        long created = meter.table().created();
-        long evicted = meter.table().evicted();
         Map<String, Long> malformed = new LinkedHashMap<>();
         for (MalformedReason r : MalformedReason.values()) {
-            long delta = now.malformed[r.ordinal()] - previous.malformed[r.ordinal()];
+            long delta = c.malformed[r.ordinal()] - p.malformed[r.ordinal()];
             if (delta > 0) {
                 malformed.put(r.label(), delta);
             }
         }
         long interval = previousCycleEndNs == Long.MIN_VALUE ? 0 : captureTimeNs - previousCycleEndNs;
+        // records are identified by agent, start and ts_ms: two in the same millisecond would replace each other
+        long tsMs = previousTsMs == Long.MIN_VALUE ? Math.floorDiv(captureTimeNs, 1_000_000L)
+                : Math.max(Math.floorDiv(captureTimeNs, 1_000_000L), previousTsMs + 1);
         AgentStats stats = AgentStats.newBuilder()
                 .setAgentId(identity.agentId())
                 .setLinkId(identity.linkId())
                 .setAgentStartMs(identity.startMs())
-                .setTsMs(Math.floorDiv(captureTimeNs, 1_000_000L))
+                .setTsMs(tsMs)
                 .setIntervalMs(Math.max(0, interval / 1_000_000L))
-                .setPackets(now.packets - previous.packets)
-                .setBytes(now.bytes - previous.bytes)
+                .setPackets(c.packets - p.packets)
+                .setBytes(c.bytes - p.bytes)
                 .setMalformed(new LinkedHashMap<>(malformed))
-                .setUnsupported(now.notIp - previous.notIp)
-                .setCaptureDrops(captureDrops.getAsLong())
-                .setFlowsActive(meter.table().size())
-                .setFlowsCreated(created - previousCreated)
-                .setFlowsExported(now.flowsExported - previous.flowsExported)
-                .setFlowsEvicted(evicted - previousEvicted)
-                .setSamples(now.samples - previous.samples)
+                .setUnsupported(c.notIp - p.notIp)
+                .setCaptureDrops(now.captureDrops() - previous.captureDrops())
+                .setFlowsActive(now.flowsActive())
+                .setFlowsCreated(now.flowsCreated() - previous.flowsCreated())
+                .setFlowsExported(c.flowsExported - p.flowsExported)
+                .setFlowsEvicted(now.flowsEvicted() - previous.flowsEvicted())
+                .setSamples(c.samples - p.samples)
                 .setKafkaSent(sinkNow.sent() - previousSink.sent())
                 .setKafkaFailed(sinkNow.failed() - previousSink.failed())
                 .setKafkaDropped(sinkNow.dropped() - previousSink.dropped())
                 .build();
         sink.stats(stats);
         previous = now;
-        previousCreated = created;
-        previousEvicted = evicted;
         previousSink = sinkNow;
-        previousCycleEndNs = captureTimeNs;
-        latest = new StatsSnapshot(now, created, evicted, meter.table().size(), meter.fragmentsUnmatched(), captureDrops.getAsLong());
+        previousCycleEndNs = Math.max(captureTimeNs, previousCycleEndNs);
+        previousTsMs = tsMs;
+        latest = now;
     }
 
     public StatsSnapshot latest() {

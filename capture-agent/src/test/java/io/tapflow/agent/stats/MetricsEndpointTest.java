@@ -38,4 +38,19 @@ class MetricsEndpointTest {
             assertThat(body).contains("tapflow_agent_info{agent_id=\"a1\",link_id=\"eth0\"} 1");
         }
     }
+
+    @Test
+    void healthIsOkWhileCaptureRunsAndUnavailableAfter() throws Exception {
+        boolean[] healthy = {true};
+        try (MetricsEndpoint endpoint = new MetricsEndpoint(0, () -> StatsSnapshot.EMPTY, () -> FlowSink.SinkCounters.NONE, "a1", "eth0",
+                () -> healthy[0])) {
+            HttpClient client = HttpClient.newHttpClient();
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/health")).build();
+            assertThat(client.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            healthy[0] = false;
+            HttpResponse<String> down = client.send(health, HttpResponse.BodyHandlers.ofString());
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("capture stopped");
+        }
+    }
 }
