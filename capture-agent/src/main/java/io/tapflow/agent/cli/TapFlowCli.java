@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "  retention  drops ClickHouse day partitions older than --days N",
             "  test       every test of the project (Maven verify)",
             "", "Each command has --help."},
-        subcommands = {AgentCommand.class, BenchCommand.class})
+        subcommands = {AgentCommand.class, ClassifyCommand.class, BenchCommand.class})
 public final class TapFlowCli {
     private TapFlowCli() {
     }

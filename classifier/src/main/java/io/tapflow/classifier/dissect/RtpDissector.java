@@ -1,0 +1,51 @@
+package io.tapflow.classifier.dissect;
+
+import static io.tapflow.classifier.util.Bytes.u16;
+import static io.tapflow.classifier.util.Bytes.u32;
+import static io.tapflow.classifier.util.Bytes.u8;
+
+/**
+ * RTP over UDP (RFC 3550): version 2, a payload type of the audio/video ranges (0-34, 96-127); confirmed by a second
+ * packet in the same direction with the same SSRC and a sequence number a few steps on.
+ * RTCP (PT 200-204) with a length consistent with the datagram is counted as RTP too, as nDPI does.
+ */
+public final class RtpDissector implements Dissector {
+    @Override
+    public String name() {
+        return "RTP";
+    }
+
+    @Override
+    public boolean handles(int l4proto) {
+        return l4proto == 17;
+    }
+
+    @Override
+    public int inspect(Packet p, Findings f) {
+        byte[] b = p.buf;
+        int o = p.off;
+        if (p.len < 12 || (u8(b, o) >> 6) != 2) {
+            return NO_MATCH;
+        }
+        int pt = u8(b, o + 1) & 0x7F;
+        if (!(pt <= 34 || pt >= 96)) {
+            return NO_MATCH;
+        }
+        long ssrc = u32(b, o + 8);
+        int seq = u16(b, o + 2);
+        long[] s = f.state;
+        int slot = p.state + p.dir; // one long per direction
+        long key = (ssrc << 16 | seq) + 1;
+        long prev = s[slot];
+        if (prev != 0) {
+            long prevSsrc = (prev - 1) >>> 16;
+            int prevSeq = (int) ((prev - 1) & 0xFFFF);
+            int step = (seq - prevSeq) & 0xFFFF;
+            if (prevSsrc == ssrc && step >= 1 && step <= 10) {
+                return f.match("RTP");
+            }
+        }
+        s[slot] = key;
+        return NEED_MORE;
+    }
+}
