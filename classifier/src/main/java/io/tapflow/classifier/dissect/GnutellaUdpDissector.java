@@ -25,8 +25,11 @@ public final class GnutellaUdpDissector implements Dissector {
     public int inspect(Packet p, Findings f) {
         byte[] b = p.buf;
         int o = p.off;
-        if (p.len >= 8 && Bytes.startsWith(b, o, p.end(), "GND") && (u8(b, o + 3) & 0xF0) == 0) {
-            return f.match("Gnutella"); // G2: "GND", flags, message id, part number, part count
+        if (p.len >= 8 && Bytes.startsWith(b, o, p.end(), "GND")) {
+            // G2: "GND", flags, message id (2), part number, part count (1-based)
+            int part = u8(b, o + 6);
+            int count = u8(b, o + 7);
+            return part >= 1 && part <= count ? f.match("Gnutella") : NO_MATCH;
         }
         if (p.len < 27) {
             return NO_MATCH;
