@@ -145,6 +145,13 @@ public final class Classifier {
                 return new Verdict(rule.app(), proto, rule.category(), server, f.ja3, f.ja4, Confidence.HOST_RULE);
             }
         }
+        if (proto.equals("TLS") && f.app == null) {
+            String overTls = engine.catalog.overTls(serverPort);
+            overTls = overTls != null ? overTls : engine.catalog.overTls(clientPort);
+            if (overTls != null) {
+                return new Verdict(overTls, "", engine.catalog.category(overTls), server, f.ja3, f.ja4, Confidence.DPI);
+            }
+        }
         if (f.app != null) {
             return new Verdict(f.app, proto, engine.catalog.category(f.app), server, f.ja3, f.ja4, Confidence.DPI);
         }

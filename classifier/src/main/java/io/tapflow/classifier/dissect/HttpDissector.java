@@ -25,13 +25,17 @@ public final class HttpDissector implements Dissector {
         byte[] b = p.buf;
         int o = p.off;
         int end = p.end();
-        if (p.dir == Packet.TO_SERVER) {
+        if (StartLine.response(b, o, end, "HTTP")) {
+            return f.match("HTTP"); // either direction: the capture may have started after the request
+        }
+        {
             int eol = StartLine.request(b, o, end, "HTTP");
             if (eol == -2) {
                 return NEED_MORE;
             }
             if (eol < 0) {
-                return NO_MATCH;
+                return p.len < 12 && io.tapflow.classifier.util.Bytes.startsWith(b, o, end, "HTTP/".substring(0, Math.min(5, p.len)))
+                        ? NEED_MORE : NO_MATCH;
             }
             String method = io.tapflow.classifier.util.Bytes.ascii(b, o, StartLine.method(b, o, end));
             if (!METHODS.contains(method)) {
@@ -52,11 +56,6 @@ public final class HttpDissector implements Dissector {
             }
             return f.match("HTTP", host);
         }
-        if (StartLine.response(b, o, end, "HTTP")) {
-            return f.match("HTTP");
-        }
-        return p.len < 12 && io.tapflow.classifier.util.Bytes.startsWith(b, o, end, "HTTP/".substring(0, Math.min(5, p.len)))
-                ? NEED_MORE : NO_MATCH;
     }
 
     private static boolean gnutella(byte[] b, int o, int end, int headers, String ua) {

@@ -29,7 +29,7 @@ public final class SmallTcpDissectors {
         public int inspect(Packet p, Findings f) {
             byte[] b = p.buf;
             int o = p.off;
-            if (p.dir != Packet.TO_SERVER || p.len < 2 || u8(b, o) != 0x10) {
+            if (p.len < 2 || u8(b, o) != 0x10) { // either direction: captures may miss the handshake
                 return NO_MATCH;
             }
             int i = o + 1;

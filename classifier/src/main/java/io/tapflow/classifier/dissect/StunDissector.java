@@ -57,10 +57,13 @@ public final class StunDissector implements Dissector {
         }
         int type = u16(b, o);
         int len = u16(b, o + 2);
-        if ((type & 0xC000) != 0 || (len & 3) != 0 || o + 20 + len != end) {
+        if ((type & 0xC000) != 0 || o + 20 + len != end) {
             return null;
         }
         boolean cookie = u32(b, o + 4) == COOKIE;
+        if ((len & 3) != 0 && !cookie) {
+            return null; // with the cookie, an unpadded last attribute is tolerated (below)
+        }
         if (!cookie && !(type == 0x0001 || type == 0x0101 || type == 0x0111 || type == 0x0002 || type == 0x0102)) {
             return null;
         }
@@ -71,7 +74,10 @@ public final class StunDissector implements Dissector {
             int al = u16(b, q + 2);
             int next = q + 4 + ((al + 3) & ~3);
             if (next > end) {
-                return null;
+                if (q + 4 + al != end) {
+                    return null;
+                }
+                next = end; // some clients (WhatsApp) leave the last attribute unpadded
             }
             if (at == 0x8054 || at == 0x8055 || at == 0x8070 || at == 0x8008 || at == 0x8006) {
                 app = "Skype_TeamsCall";

@@ -32,8 +32,11 @@ public final class TlsDissector implements Dissector {
         if (p.len < 5) {
             return p.len > 0 && u8(b, off) != 22 ? NO_MATCH : NEED_MORE;
         }
-        if (u8(b, off) != 22 || u8(b, off + 1) != 3 || u8(b, off + 2) > 4) {
+        if (u8(b, off + 1) != 3 || u8(b, off + 2) > 4) {
             return NO_MATCH;
+        }
+        if (u8(b, off) != 22) {
+            return midStream(p, f);
         }
         // Join the handshake fragments of consecutive records.
         int n = 0;
@@ -60,7 +63,7 @@ public final class TlsDissector implements Dissector {
         }
         int type = u8(joined, 0);
         int bodyLen = u24(joined, 1);
-        if (type == 1 && p.dir == Packet.TO_SERVER) {
+        if (type == 1) { // either direction: the capture may have started after the handshake's first packet
             if (4 + bodyLen > n) {
                 return n >= MAX_HELLO || p.len >= p.buf.length ? f.match("TLS") : NEED_MORE;
             }
@@ -69,10 +72,31 @@ public final class TlsDissector implements Dissector {
             }
             return f.match("TLS");
         }
-        if (type == 2 && p.dir == Packet.TO_CLIENT && bodyLen >= 38) {
+        if (type == 2 && bodyLen >= 38) {
             int v = u16(joined, 4);
             return (v >> 8) == 3 ? f.match("TLS") : NO_MATCH;
         }
         return NO_MATCH;
+    }
+
+    /**
+     * A capture that starts mid-connection shows records of types 20-23 (change cipher spec, alert, handshake,
+     * application data). The whole stream so far must be a chain of well-formed records; two packets of such
+     * chains, in either direction, make it TLS (without SNI or fingerprints).
+     */
+    private static int midStream(Packet p, Findings f) {
+        byte[] b = p.buf;
+        int end = p.end();
+        int r = p.off;
+        while (r + 5 <= end) {
+            int type = u8(b, r);
+            int len = u16(b, r + 3);
+            if (type < 20 || type > 23 || u8(b, r + 1) != 3 || u8(b, r + 2) > 4 || len == 0 || len > 18432) {
+                return NO_MATCH;
+            }
+            r += 5 + len;
+        }
+        long[] s = f.state;
+        return ++s[p.state] >= 2 ? f.match("TLS") : NEED_MORE;
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Each protocol's category and its registered server ports (for a port guess when the payload tells nothing).
- * File format (see protocols.v1.txt): {@code Name  Category  [tcp:P,P-P]  [udp:P,...]}, '#' starts a comment.
+ * File format (see protocols.v1.txt): {@code Name  Category  [tcp:P,P-P]  [udp:P,...]  [tls:P,...]}, '#' starts a
+ * comment; {@code tls:} names the protocol TLS carries on that port (IMAPS on 993).
  */
 public final class ProtocolCatalog {
     public static final String DEFAULT_RESOURCE = "io/tapflow/schema/dpi/protocols.v1.txt";
@@ -19,6 +20,7 @@ public final class ProtocolCatalog {
     /** Index = port; value = protocol name or null. */
     private final String[] tcpPorts = new String[65536];
     private final String[] udpPorts = new String[65536];
+    private final String[] tlsPorts = new String[65536];
 
     private ProtocolCatalog(Map<String, String> categories) {
         this.categories = categories;
@@ -50,10 +52,10 @@ public final class ProtocolCatalog {
                 c.categories.put(f[0], f[1]);
                 for (int i = 2; i < f.length; i++) {
                     String[] pv = f[i].split(":", 2);
-                    if (pv.length != 2 || !(pv[0].equals("tcp") || pv[0].equals("udp"))) {
+                    if (pv.length != 2 || !(pv[0].equals("tcp") || pv[0].equals("udp") || pv[0].equals("tls"))) {
                         throw new IllegalArgumentException(name + " line " + n + ": bad port list '" + f[i] + "'");
                     }
-                    String[] table = pv[0].equals("tcp") ? c.tcpPorts : c.udpPorts;
+                    String[] table = pv[0].equals("tcp") ? c.tcpPorts : pv[0].equals("udp") ? c.udpPorts : c.tlsPorts;
                     for (String range : pv[1].split(",")) {
                         String[] ab = range.split("-", 2);
                         int a = port(ab[0], name, n);
@@ -87,6 +89,11 @@ public final class ProtocolCatalog {
     /** nDPI's category of a protocol or application, or "" if unknown. */
     public String category(String protocol) {
         return protocol == null ? "" : categories.getOrDefault(protocol, "");
+    }
+
+    /** The protocol TLS carries on {@code port} (IMAPS on 993), or null. */
+    public String overTls(int port) {
+        return port < 0 || port > 65535 ? null : tlsPorts[port];
     }
 
     /** The protocol registered on {@code port} for TCP (6) or UDP (17), or null. */
