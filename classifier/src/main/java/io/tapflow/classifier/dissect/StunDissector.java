@@ -39,7 +39,7 @@ public final class StunDissector implements Dissector {
             s[p.state] = ++seen;
             return seen >= 4 ? MATCH : NEED_MORE; // keep looking a little: media may follow
         }
-        if (seen > 0) {
+        if (seen > 0 && p.len > 0) {
             int v = u8(b, o) >> 6;
             if (v == 2 && p.len >= 12 && "WhatsAppCall".equals(f.app)) {
                 f.protocol = "SRTP";
