@@ -171,7 +171,7 @@ public final class Classifier {
         if (byL4 != null) {
             return new Verdict(byL4, "", engine.catalog.category(byL4), "", "", "", Confidence.DPI);
         }
-        if (engine.portGuess && !sawPayload) {
+        if (engine.portGuess) {
             String guess = engine.catalog.byPort(l4proto, serverPort);
             if (guess != null) {
                 return new Verdict(guess, "", engine.catalog.category(guess), "", "", "", Confidence.PORT_GUESS);

@@ -44,7 +44,7 @@ public final class QuicDissector implements Dissector {
         if (version == 0) {
             return f.protocol != null ? MATCH : NO_MATCH; // version negotiation
         }
-        if ((version & 0xffffff00) == 0x51303000 || (version & 0xffffff00) == 0x54303000) {
+        if (((version >>> 24) == 'Q' || (version >>> 24) == 'T') && ((version >>> 16) & 0xFF) == '0') {
             return gquic(b, o, end, p, f); // "Q0xx"/"T0xx" long header
         }
         if (!QuicInitialDecryptor.supported(version) || (first & 0x40) == 0) {

@@ -62,22 +62,28 @@ public final class StunDissector implements Dissector {
         }
         boolean cookie = u32(b, o + 4) == COOKIE;
         if ((len & 3) != 0 && !cookie) {
-            return null; // with the cookie, an unpadded last attribute is tolerated (below)
+            return null; // with the cookie, unpadded attributes are tolerated (below)
         }
         if (!cookie && !(type == 0x0001 || type == 0x0101 || type == 0x0111 || type == 0x0002 || type == 0x0102)) {
             return null;
         }
+        String app = attributes(b, o + 20, end, true);
+        return app != null ? app : attributes(b, o + 20, end, false);
+    }
+
+    /**
+     * Walks the attribute chain; RFC 5389 pads each value to 4 bytes, Microsoft's and WhatsApp's stacks do not
+     * always, so the caller tries both. Returns the application the attributes name ("" if none), or null if the
+     * chain does not end exactly at the end of the message.
+     */
+    private static String attributes(byte[] b, int q, int end, boolean padded) {
         String app = "";
-        int q = o + 20;
         while (q + 4 <= end) {
             int at = u16(b, q);
             int al = u16(b, q + 2);
-            int next = q + 4 + ((al + 3) & ~3);
+            int next = q + 4 + (padded ? (al + 3) & ~3 : al);
             if (next > end) {
-                if (q + 4 + al != end) {
-                    return null;
-                }
-                next = end; // some clients (WhatsApp) leave the last attribute unpadded
+                return null;
             }
             if (at == 0x8054 || at == 0x8055 || at == 0x8070 || at == 0x8008 || at == 0x8006) {
                 app = "Skype_TeamsCall";
