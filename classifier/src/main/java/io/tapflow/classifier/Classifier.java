@@ -27,8 +27,8 @@ public final class Classifier {
     private int l4proto;
     private int clientPort;
     private int serverPort;
+    private long clientEndpoint;
     private boolean decided;
-    private boolean sawPayload;
 
     Classifier(ClassifierEngine engine) {
         this.engine = engine;
@@ -37,14 +37,22 @@ public final class Classifier {
 
     /** Begins a flow: L4 protocol (6, 17, 1, 58...) and the initiator's and responder's ports. */
     public Classifier start(int l4proto, int clientPort, int serverPort) {
+        return start(l4proto, clientPort, serverPort, 0);
+    }
+
+    /**
+     * Begins a flow, with a non-zero hash of the initiator's address and port ({@code clientEndpoint}) so that
+     * calls can be followed across flows (see {@link EndpointApps}); 0 = unknown.
+     */
+    public Classifier start(int l4proto, int clientPort, int serverPort, long clientEndpoint) {
         this.l4proto = l4proto;
+        this.clientEndpoint = clientEndpoint;
         this.clientPort = clientPort;
         this.serverPort = serverPort;
         findings.clear();
         streamLen[0] = streamLen[1] = 0;
         packets[0] = packets[1] = 0;
         decided = false;
-        sawPayload = false;
         long c = 0;
         Dissector[] ds = engine.dissectors;
         for (int i = 0; i < ds.length; i++) {
@@ -67,7 +75,6 @@ public final class Classifier {
         if (decided || len <= 0) {
             return decided;
         }
-        sawPayload = true;
         Packet p = engine.packet;
         p.dir = dir;
         p.l4proto = l4proto;
@@ -101,18 +108,27 @@ public final class Classifier {
             }
             if (r == Dissector.MATCH) {
                 decided = true;
+                rememberCall();
                 return true;
             }
             if (r == Dissector.NO_MATCH) {
                 candidates &= ~(1L << i);
             }
         }
+        rememberCall();
         if (candidates == 0 || (packets[0] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION
                 && packets[1] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION)
                 || packets[0] + packets[1] >= 3 * ClassifierEngine.MAX_PACKETS_PER_DIRECTION) {
             decided = true;
         }
         return decided;
+    }
+
+    private void rememberCall() {
+        Findings f = findings;
+        if (f.app != null && ("STUN".equals(f.protocol) || "SRTP".equals(f.protocol))) {
+            engine.callEndpoints.remember(clientEndpoint, f.app);
+        }
     }
 
     private void appendStream(int dir, byte[] buf, int off, int len) {
@@ -152,8 +168,12 @@ public final class Classifier {
                 return new Verdict(overTls, "", engine.catalog.category(overTls), server, f.ja3, f.ja4, Confidence.DPI);
             }
         }
-        if (f.app != null) {
-            return new Verdict(f.app, proto, engine.catalog.category(f.app), server, f.ja3, f.ja4, Confidence.DPI);
+        String app = f.app;
+        if (app == null && ("STUN".equals(proto) || "SRTP".equals(proto))) {
+            app = engine.callEndpoints.recall(clientEndpoint);
+        }
+        if (app != null) {
+            return new Verdict(app, proto, engine.catalog.category(app), server, f.ja3, f.ja4, Confidence.DPI);
         }
         return new Verdict(proto, "", engine.catalog.category(proto), server, f.ja3, f.ja4, Confidence.DPI);
     }

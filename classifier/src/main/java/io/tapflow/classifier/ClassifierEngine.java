@@ -22,6 +22,7 @@ public final class ClassifierEngine {
     final ProtocolCatalog catalog;
     final boolean portGuess;
     final Packet packet = new Packet();
+    final EndpointApps callEndpoints = new EndpointApps();
 
     public ClassifierEngine(List<Dissector> dissectors, HostRules hosts, ProtocolCatalog catalog, boolean portGuess) {
         if (dissectors.size() > 63) {

@@ -56,7 +56,8 @@ public final class ClassifyingSink implements FlowSink {
         Classifier c = live.get(seq);
         if (c == null) {
             c = pool.isEmpty() ? engine.newClassifier() : pool.pop();
-            c.start(table.protocol(slot), table.srcPort(slot), table.dstPort(slot));
+            long endpoint = (table.srcHi(slot) * 31 + table.srcLo(slot)) * 65_537 + table.srcPort(slot) + 1;
+            c.start(table.protocol(slot), table.srcPort(slot), table.dstPort(slot), endpoint);
             live.put(seq, c);
         }
         return c;

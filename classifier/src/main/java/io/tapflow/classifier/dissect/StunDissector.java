@@ -37,11 +37,13 @@ public final class StunDissector implements Dissector {
             }
             f.protocol = "STUN";
             s[p.state] = ++seen;
-            return seen >= 4 ? MATCH : NEED_MORE; // keep looking a little: media may follow
+            return NEED_MORE; // media may follow the checks; the classifier's packet limit ends the wait
         }
         if (seen > 0 && p.len > 0) {
             int v = u8(b, o) >> 6;
-            if (v == 2 && p.len >= 12 && "WhatsAppCall".equals(f.app)) {
+            // RTP version 2 after the STUN checks: the media, encrypted (SRTP). nDPI keeps naming Teams/Skype
+            // calls by their STUN session (STUN.Skype_TeamsCall), so those stay STUN.
+            if (v == 2 && p.len >= 12 && !"Skype_TeamsCall".equals(f.app)) {
                 f.protocol = "SRTP";
                 return MATCH;
             }
