@@ -22,6 +22,7 @@ public final class Dissectors {
                 new RtspDissector(),
                 new SipDissector(),
                 new StunDissector(),
+                new TelegramCallDissector(),
                 new DnsDissector(),
                 new MailFtpDissector(),
                 new SmallTcpDissectors.Mqtt(),

@@ -44,8 +44,13 @@ public final class StunDissector implements Dissector {
             // RTP version 2 after the STUN checks: the media, encrypted (SRTP). nDPI keeps naming Teams/Skype
             // calls by their STUN session (STUN.Skype_TeamsCall), so those stay STUN.
             if (v == 2 && p.len >= 12 && !"Skype_TeamsCall".equals(f.app)) {
-                f.protocol = "SRTP";
-                return MATCH;
+                long ssrc = u32(b, o + 8) + 1;
+                if (s[p.state + 1] == ssrc) {
+                    f.protocol = "SRTP"; // two packets of one RTP stream
+                    return MATCH;
+                }
+                s[p.state + 1] = ssrc;
+                return NEED_MORE;
             }
             return MATCH; // STUN stays the verdict
         }
