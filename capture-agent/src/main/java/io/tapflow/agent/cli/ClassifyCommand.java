@@ -3,6 +3,9 @@ package io.tapflow.agent.cli;
 import io.tapflow.agent.classify.ClassifyRun;
 import io.tapflow.agent.classify.TruthScore;
 import io.tapflow.classifier.ClassifierEngine;
+import io.tapflow.classifier.dissect.Dissectors;
+import io.tapflow.classifier.rules.HostRules;
+import io.tapflow.classifier.rules.ProtocolCatalog;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -41,6 +44,14 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--truth", paramLabel = "CSV", description = "nDPI truth (testdata/ndpi-truth.csv): print agreement per protocol to stderr.")
     Path truth;
 
+    @Option(names = "--host-rules", paramLabel = "FILE",
+            description = "Host/SNI rules to use instead of the bundled ones (format: schemas/.../dpi/host-rules.v1.txt).")
+    Path hostRules;
+
+    @Option(names = "--protocols", paramLabel = "FILE",
+            description = "Protocol catalog (categories, ports) instead of the bundled one (format: schemas/.../dpi/protocols.v1.txt).")
+    Path protocols;
+
     @Option(names = "--no-port-guess", description = "Leave flows without payload Unknown instead of guessing from the server port.")
     boolean noPortGuess;
 
@@ -60,9 +71,20 @@ public final class ClassifyCommand implements Callable<Integer> {
             err.println("tapflow classify: --output must be jsonl or none: " + output);
             return 2;
         }
-        ClassifierEngine d = ClassifierEngine.defaults();
-        ClassifierEngine engine = noPortGuess ? new ClassifierEngine(d.dissectors(),
-                io.tapflow.classifier.rules.HostRules.defaults(), io.tapflow.classifier.rules.ProtocolCatalog.defaults(), false) : d;
+        ClassifierEngine engine;
+        try {
+            HostRules hosts = hostRules == null ? HostRules.defaults()
+                    : HostRules.load(Files.newInputStream(hostRules), hostRules.toString());
+            ProtocolCatalog catalog = protocols == null ? ProtocolCatalog.defaults()
+                    : ProtocolCatalog.load(Files.newInputStream(protocols), protocols.toString());
+            engine = new ClassifierEngine(Dissectors.all(), hosts, catalog, !noPortGuess);
+        } catch (IllegalArgumentException e) {
+            err.println("tapflow classify: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("tapflow classify: cannot read rules: " + e);
+            return 2;
+        }
         Map<String, List<Map<String, String>>> truthRows = truth == null ? null : TruthScore.loadTruth(truth);
         TruthScore score = new TruthScore();
         if (outDir != null) {

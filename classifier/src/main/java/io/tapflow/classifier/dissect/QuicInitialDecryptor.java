@@ -43,12 +43,10 @@ final class QuicInitialDecryptor {
      */
     int decrypt(byte[] b, int o, int pnOffset, int payloadEnd, int version, byte[] dcid, byte[] out) {
         try {
-            byte[] salt = version == V1 ? SALT_V1 : SALT_DRAFT_29;
-            byte[] initial = extract(salt, dcid);
-            byte[] client = expandLabel(initial, "client in", 32);
-            byte[] key = expandLabel(client, "quic key", 16);
-            byte[] iv = expandLabel(client, "quic iv", 12);
-            byte[] hp = expandLabel(client, "quic hp", 16);
+            byte[][] keys = clientKeys(version, dcid);
+            byte[] key = keys[0];
+            byte[] iv = keys[1];
+            byte[] hp = keys[2];
             if (pnOffset + 4 + 16 > payloadEnd) {
                 return -1;
             }
@@ -80,6 +78,13 @@ final class QuicInitialDecryptor {
         } catch (GeneralSecurityException | RuntimeException e) {
             return -1; // not an Initial we can open (wrong version guess, corrupted, truncated)
         }
+    }
+
+    /** The client's Initial key, IV and header-protection key for this version and Destination Connection ID. */
+    byte[][] clientKeys(int version, byte[] dcid) throws GeneralSecurityException {
+        byte[] salt = version == V1 ? SALT_V1 : SALT_DRAFT_29;
+        byte[] client = expandLabel(extract(salt, dcid), "client in", 32);
+        return new byte[][] {expandLabel(client, "quic key", 16), expandLabel(client, "quic iv", 12), expandLabel(client, "quic hp", 16)};
     }
 
     private byte[] extract(byte[] salt, byte[] ikm) throws GeneralSecurityException {
