@@ -31,6 +31,8 @@ public final class TruthScore {
     private int agreed;
     private int unknown;
     private int claimed;
+    private int withName;
+    private int nameAgreed;
 
     /** Truth rows grouped by capture file name. */
     public static Map<String, List<Map<String, String>>> loadTruth(Path csv) throws IOException {
@@ -87,6 +89,13 @@ public final class TruthScore {
             ClassifiedFlow f = first.get(k);
             String app = f == null ? "Unknown" : f.verdict().app();
             String master = f == null ? "" : f.verdict().master();
+            String nName = r.getOrDefault("server_name", "");
+            if (!nName.isEmpty()) {
+                withName++;
+                if (f != null && f.verdict().serverName().equalsIgnoreCase(nName)) {
+                    nameAgreed++;
+                }
+            }
             String nApp = r.get("app_protocol");
             String nMaster = r.getOrDefault("master_protocol", "");
             if (nApp.equals("Unknown")) {
@@ -167,6 +176,7 @@ public final class TruthScore {
         out.println("disagreements (nDPI -> TapFlow):");
         misses.entrySet().stream().sorted((x, y) -> Integer.compare(y.getValue(), x.getValue())).limit(maxMisses)
                 .forEach(e -> out.printf("  %4d  %s%n", e.getValue(), e.getKey()));
+        out.printf("server_name agreement on rows where nDPI has one: %d/%d%n", nameAgreed, withName);
         out.printf("dpi agreement on named rows: %d/%d = %.2f%%; claims on nDPI-Unknown rows: %d/%d = %.2f%%%n",
                 agreed, named, agreementPct(), claimed, unknown, claimPct());
     }
