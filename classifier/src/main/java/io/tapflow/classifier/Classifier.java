@@ -193,6 +193,10 @@ public final class Classifier {
         }
         if (engine.portGuess) {
             String guess = engine.catalog.byPort(l4proto, serverPort);
+            if (guess == null) {
+                // The capture may have begun mid-connection, so the first packet seen (the "initiator") was the server's.
+                guess = engine.catalog.byPort(l4proto, clientPort);
+            }
             if (guess != null) {
                 return new Verdict(guess, "", engine.catalog.category(guess), "", "", "", Confidence.PORT_GUESS);
             }

@@ -22,14 +22,15 @@ public final class RtpDissector implements Dissector {
 
     @Override
     public int inspect(Packet p, Findings f) {
+        if ("STUN".equals(f.protocol)) {
+            return NEED_MORE; // media after STUN checks is the STUN dissector's call (SRTP)
+        }
         byte[] b = p.buf;
         int o = p.off;
-        if (p.len < 12 || (u8(b, o) >> 6) != 2) {
-            return NO_MATCH;
-        }
-        int pt = u8(b, o + 1) & 0x7F;
-        if (!(pt <= 34 || pt >= 96)) {
-            return NO_MATCH;
+        int pt = p.len >= 12 ? u8(b, o + 1) & 0x7F : -1;
+        if (p.len < 12 || (u8(b, o) >> 6) != 2 || !(pt <= 34 || pt >= 96)) {
+            // A stream may start with a few other packets (a keep-alive, a STUN check): skip those, not the flow.
+            return p.indexInDir < 3 ? NEED_MORE : NO_MATCH;
         }
         long ssrc = u32(b, o + 8);
         int seq = u16(b, o + 2);

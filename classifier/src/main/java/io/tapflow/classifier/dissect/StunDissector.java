@@ -44,12 +44,15 @@ public final class StunDissector implements Dissector {
             // RTP version 2 after the STUN checks: the media, encrypted (SRTP). nDPI keeps naming Teams/Skype
             // calls by their STUN session (STUN.Skype_TeamsCall), so those stay STUN.
             if (v == 2 && p.len >= 12 && !"Skype_TeamsCall".equals(f.app)) {
+                // Media: two packets of one RTP stream, or RTP both ways. Kept as (ssrc + 1) << 2 | directions seen.
                 long ssrc = u32(b, o + 8) + 1;
-                if (s[p.state + 1] == ssrc) {
-                    f.protocol = "SRTP"; // two packets of one RTP stream
+                long media = s[p.state + 1];
+                int dirs = (int) (media & 3) | (1 << p.dir);
+                if (((media >>> 2) == ssrc && (media & 3) != 0) || dirs == 3) {
+                    f.protocol = "SRTP";
                     return MATCH;
                 }
-                s[p.state + 1] = ssrc;
+                s[p.state + 1] = ssrc << 2 | dirs;
                 return NEED_MORE;
             }
             return MATCH; // STUN stays the verdict
