@@ -82,7 +82,8 @@ public final class TlsDissector implements Dissector {
     /**
      * A capture that starts mid-connection shows records of types 20-23 (change cipher spec, alert, handshake,
      * application data). The whole stream so far must be a chain of well-formed records; two packets of such
-     * chains, in either direction, make it TLS (without SNI or fingerprints).
+     * chains, in either direction, or a first segment made exactly of whole records, make it TLS (without SNI or
+     * fingerprints).
      */
     private static int midStream(Packet p, Findings f) {
         byte[] b = p.buf;
@@ -95,6 +96,9 @@ public final class TlsDissector implements Dissector {
                 return NO_MATCH;
             }
             r += 5 + len;
+        }
+        if (r == end && r - p.off >= 5 + 16 && p.segmentLen == p.len) {
+            return f.match("TLS"); // one segment holding exactly whole records: the header and lengths all agree
         }
         long[] s = f.state;
         return ++s[p.state] >= 2 ? f.match("TLS") : NEED_MORE;
