@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the capture agent's commands; {@code ./tapflow} at the repository root calls it. */
 @Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
         usageHelpWidth = 120,
-        description = "TapFlow: meters network links into flow records and payload samples, published to Kafka.",
+        description = "TapFlow: meters network links into flow records and payload samples, published to Kafka, and classifies flows (DPI).",
         footer = {"", "Also run by ./tapflow:",
             "  demo       the whole pipeline here: Kafka + ClickHouse + Flink, one agent per bundled capture, a summary",
             "  aggregate  the Flink aggregation job: Kafka flows and agent stats into ClickHouse",
@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             "  retention  drops ClickHouse day partitions older than --days N",
             "  test       every test of the project (Maven verify)",
             "", "Each command has --help."},
-        subcommands = {AgentCommand.class, BenchCommand.class})
+        subcommands = {AgentCommand.class, ClassifyCommand.class, BenchCommand.class})
 public final class TapFlowCli {
     private TapFlowCli() {
     }

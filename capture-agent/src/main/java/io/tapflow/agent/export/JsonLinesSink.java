@@ -18,11 +18,23 @@ public final class JsonLinesSink implements FlowSink {
     private final Writer out;
     private final AgentIdentity identity;
     private final StringBuilder line = new StringBuilder(512);
+    private final ExtraFields extra;
     private long written;
 
+    /** More fields for a flow's line (e.g. the classifier's verdict), appended as {@code ,"name":value...}. */
+    @FunctionalInterface
+    public interface ExtraFields {
+        void append(StringBuilder line, FlowTable table, int slot, EndReason reason);
+    }
+
     public JsonLinesSink(Writer out, AgentIdentity identity) {
+        this(out, identity, null);
+    }
+
+    public JsonLinesSink(Writer out, AgentIdentity identity, ExtraFields extra) {
         this.out = out;
         this.identity = identity;
+        this.extra = extra;
     }
 
     @Override
@@ -59,7 +71,11 @@ public final class JsonLinesSink implements FlowSink {
         b.append(",\"mpls_label\":").append(t.mplsLabel(slot));
         b.append(",\"tunnel\":\"").append(TUNNELS[t.tunnelType(slot)].name()).append('"');
         b.append(",\"fragments\":").append(t.fragments(slot));
-        b.append(",\"end_reason\":\"").append(reason.name()).append("\"}\n");
+        b.append(",\"end_reason\":\"").append(reason.name()).append('"');
+        if (extra != null) {
+            extra.append(b, t, slot, reason);
+        }
+        b.append("}\n");
         try {
             out.append(b);
         } catch (IOException e) {
@@ -68,7 +84,8 @@ public final class JsonLinesSink implements FlowSink {
         written++;
     }
 
-    private static void quote(StringBuilder b, String s) {
+    /** Appends {@code s} as a JSON string. */
+    public static void quote(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,0 +1,82 @@
+package io.tapflow.agent.classify;
+
+import io.tapflow.agent.export.AddressFormat;
+import io.tapflow.agent.export.AgentIdentity;
+import io.tapflow.agent.export.JsonLinesSink;
+import io.tapflow.agent.export.Protocols;
+import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.agent.meter.CaptureReplay;
+import io.tapflow.agent.meter.CycleListener;
+import io.tapflow.agent.meter.Meter;
+import io.tapflow.agent.meter.MeterSettings;
+import io.tapflow.classifier.ClassifierEngine;
+import io.tapflow.classifier.verdict.Verdict;
+import io.tapflow.schema.EndReason;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Classifies the flows of one capture: the agent's decoder and flow table, with every flow's first payload packets
+ * per direction (up to the sampler's maximum) fed to a classifier in capture order. Writes JSON lines (the agent's
+ * flow fields plus app, master, category, server_name, ja3, ja4, confidence) and returns the verdicts.
+ */
+public final class ClassifyRun {
+    /** Payload packets per direction fed to the classifier: the sampler's maximum. */
+    public static final int PACKETS = MeterSettings.MAX_SAMPLES_PER_DIRECTION;
+    /** Bytes of each payload: enough for a QUIC Initial or a large TLS ClientHello segment. */
+    public static final int BYTES = 4096;
+
+    public record Result(List<ClassifiedFlow> flows, CaptureReplay.Result replay) {
+    }
+
+    private ClassifyRun() {
+    }
+
+    public static Result run(Path capture, ClassifierEngine engine, Writer out) {
+        MeterSettings d = MeterSettings.defaults();
+        MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(), d.flushIntervalNs(),
+                d.closeGraceNs(), PACKETS, BYTES, d.fragmentEntries());
+        ClassifyingSink classify = new ClassifyingSink(engine);
+        List<ClassifiedFlow> flows = new ArrayList<>();
+        String link = capture.getFileName().toString();
+        AgentIdentity identity = new AgentIdentity("classify", link, System.currentTimeMillis());
+        JsonLinesSink.ExtraFields fields = (b, t, slot, reason) -> {
+            Verdict v = classify.currentVerdict();
+            flows.add(new ClassifiedFlow(Protocols.name(t.protocol(slot)), address(t, slot, true), t.srcPort(slot),
+                    address(t, slot, false), t.dstPort(slot), v));
+            appendVerdict(b, v);
+        };
+        JsonLinesSink json = new JsonLinesSink(out == null ? Writer.nullWriter() : out, identity, fields);
+        classify.downstream(json);
+        CycleListener none = (meter, cycleEndNs, last) -> { };
+        Meter meter = new Meter(settings, classify, none);
+        CaptureReplay.Result replay = new CaptureReplay(meter, 0, () -> false).run(List.of(capture));
+        meter.finish(EndReason.END_OF_INPUT);
+        classify.close();
+        return new Result(flows, replay);
+    }
+
+    static void appendVerdict(StringBuilder b, Verdict v) {
+        b.append(",\"app\":");
+        JsonLinesSink.quote(b, v.app());
+        b.append(",\"master\":");
+        JsonLinesSink.quote(b, v.master());
+        b.append(",\"category\":");
+        JsonLinesSink.quote(b, v.category());
+        b.append(",\"server_name\":");
+        JsonLinesSink.quote(b, v.serverName());
+        b.append(",\"ja3\":");
+        JsonLinesSink.quote(b, v.ja3());
+        b.append(",\"ja4\":");
+        JsonLinesSink.quote(b, v.ja4());
+        b.append(",\"confidence\":\"").append(v.confidence().name()).append('"');
+    }
+
+    private static String address(FlowTable t, int slot, boolean src) {
+        StringBuilder b = new StringBuilder(40);
+        return src ? AddressFormat.append(b, t.srcHi(slot), t.srcLo(slot)).toString()
+                : AddressFormat.append(b, t.dstHi(slot), t.dstLo(slot)).toString();
+    }
+}

@@ -1,0 +1,13 @@
+package io.tapflow.classifier.verdict;
+
+/** How a verdict was reached, strongest first. */
+public enum Confidence {
+    /** A dissector recognised the protocol's structure in the payload. */
+    DPI,
+    /** The protocol was recognised and a host/SNI rule named the application. */
+    HOST_RULE,
+    /** No payload told anything; the server port is the protocol's registered one. */
+    PORT_GUESS,
+    /** Nothing matched: the flow stays Unknown. */
+    NONE
+}
