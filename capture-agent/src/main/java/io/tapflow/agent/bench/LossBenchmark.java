@@ -35,8 +35,9 @@ public final class LossBenchmark {
             String[] parts = text.split(":");
             String source = parts[0].toLowerCase(Locale.ROOT);
             int threads = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
-            if (!source.equals("afpacket") && !source.equals("pcap") || threads < 1 || source.equals("pcap") && threads != 1) {
-                throw new IllegalArgumentException("capture must be afpacket:N or pcap:1: " + text);
+            boolean single = source.equals("pcap") || peer(source);
+            if (!source.equals("afpacket") && !single || threads < 1 || single && threads != 1) {
+                throw new IllegalArgumentException("capture must be afpacket:N, pcap:1, pmacctd:1 or softflowd:1: " + text);
             }
             return new Capture(source, threads);
         }
@@ -44,6 +45,10 @@ public final class LossBenchmark {
         @Override
         public String toString() {
             return source + ":" + threads;
+        }
+
+        static boolean peer(String source) {
+            return source.equals("pmacctd") || source.equals("softflowd");
         }
     }
 
@@ -121,6 +126,9 @@ public final class LossBenchmark {
 
     private static Step step(VethLink link, Capture capture, String frames, List<FrameBatch> batches, long rate, double seconds,
                              int ringMb) throws InterruptedException {
+        if (Capture.peer(capture.source())) {
+            return peerStep(link, capture, frames, batches, rate, seconds);
+        }
         List<PacketSource> sources = new ArrayList<>();
         int group = capture.threads() > 1 ? (int) ((ProcessHandle.current().pid() + rate) & 0xFFFF) : -1;
         for (int i = 0; i < capture.threads(); i++) {
@@ -154,6 +162,36 @@ public final class LossBenchmark {
             captured += m.counters().packets;
         }
         return new Step(capture, frames, rate, sent, sentPps, captured, result.drops());
+    }
+
+    /** The same step with a peer meter as a child process on the capturing end (ring drops: not known, -1). */
+    private static Step peerStep(VethLink link, Capture capture, String frames, List<FrameBatch> batches, long rate,
+                                 double seconds) throws InterruptedException {
+        try {
+            PeerCapture peer = PeerCapture.start(capture.source(), link.capture,
+                    Path.of(System.getProperty("java.io.tmpdir"), "tapflow-loss-" + capture.source()));
+            Thread.sleep(PeerCapture.READY_MS);
+            long sent;
+            double sentPps;
+            try (FrameSender sender = new FrameSender(link.sender, VethLink.MAX_FRAME)) {
+                long start = System.nanoTime();
+                sent = sendPaced(sender, batches, rate, (long) (seconds * 1e9), start);
+                sentPps = sent / ((System.nanoTime() - start) / 1e9);
+                Thread.sleep(SETTLE_MS);
+                if (!peer.needsFlushFrames()) {
+                    return new Step(capture, frames, rate, sent, sentPps, peer.stopAndCount(), -1);
+                }
+                byte[] frame = PeerCapture.flushFrames().get(0);
+                java.lang.foreign.MemorySegment flush = java.lang.foreign.Arena.ofAuto().allocate(frame.length); // the socket wants native memory
+                flush.copyFrom(java.lang.foreign.MemorySegment.ofArray(frame));
+                for (int i = 0; i < 20_000; i++) {
+                    sender.send(flush, 0, (int) flush.byteSize());
+                }
+            }
+            return new Step(capture, frames, rate, sent, sentPps, peer.stopAndCount(), -1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(capture.source() + " could not run (is it installed?): " + e.getMessage(), e);
+        }
     }
 
     /** Sends frame after frame, cycling through the batches, at most {@code rate} per second for {@code durationNs}. */

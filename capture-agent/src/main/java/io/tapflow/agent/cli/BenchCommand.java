@@ -119,7 +119,7 @@ public final class BenchCommand {
         String frames;
 
         @Option(names = "--captures", split = ",", defaultValue = "afpacket:1,afpacket:2,pcap:1",
-                description = "Sources and thread counts (default ${DEFAULT-VALUE}).")
+                description = "Sources and thread counts: afpacket:N, pcap:1, and the peers pmacctd:1, softflowd:1 (Debian packages) on the same veth (default ${DEFAULT-VALUE}).")
         List<String> captures;
 
         @Option(names = "--seconds", defaultValue = "2", description = "Seconds per rate step (default ${DEFAULT-VALUE}).")
