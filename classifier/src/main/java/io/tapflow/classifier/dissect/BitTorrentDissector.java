@@ -17,11 +17,6 @@ public final class BitTorrentDissector implements Dissector {
     }
 
     @Override
-    public boolean handles(int l4proto) {
-        return l4proto == 6 || l4proto == 17;
-    }
-
-    @Override
     public int inspect(Packet p, Findings f) {
         byte[] b = p.buf;
         int o = p.off;

@@ -15,7 +15,9 @@ public interface Dissector {
     String name();
 
     /** Whether this dissector may apply to the L4 protocol (6 TCP, 17 UDP) at all. */
-    boolean handles(int l4proto);
+    default boolean handles(int l4proto) {
+        return l4proto == 6 || l4proto == 17; // TCP and UDP; dissectors of one transport say so
+    }
 
     int inspect(Packet p, Findings f);
 }

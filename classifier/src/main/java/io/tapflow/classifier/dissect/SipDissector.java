@@ -8,11 +8,6 @@ public final class SipDissector implements Dissector {
     }
 
     @Override
-    public boolean handles(int l4proto) {
-        return l4proto == 6 || l4proto == 17;
-    }
-
-    @Override
     public int inspect(Packet p, Findings f) {
         int eol = StartLine.request(p.buf, p.off, p.end(), "SIP");
         if (eol > 0 || StartLine.response(p.buf, p.off, p.end(), "SIP")) {
