@@ -226,7 +226,7 @@ class AggregationJobIT {
                 "--dead-letter-topic", prefix + "dead", "--parallelism", "1", "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("4 migration(s) applied").contains("(bounded), checkpoints in file:");
+        assertThat(out.toString()).contains("5 migration(s) applied").contains("(bounded), checkpoints in file:");
         try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
             assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");
             assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL")).isEqualTo("500");

@@ -52,7 +52,7 @@ class LiveLinksEndToEndIT {
                 config.flow.idleTimeout = "600s"; // flows end at the stop, in one piece as in the file
                 config.flow.activeTimeout = "600s";
                 AgentConfig.Concluded concluded = config.conclude();
-                AgentIdentity identity = new AgentIdentity(config.agentId, config.linkId, System.currentTimeMillis());
+                AgentIdentity identity = new AgentIdentity(config.agentId, config.linkId, System.currentTimeMillis(), link.capture);
                 runs.add(agents.submit(() -> AgentRunner.runLive(concluded, identity, stop::get)));
             }
             Thread.sleep(1_500); // the rings are bound
@@ -95,6 +95,18 @@ class LiveLinksEndToEndIT {
                 }
             }
             assertThat(stored).isEqualTo(expected);
+            // Each agent published its link and its interface.
+            Map<String, String> interfaces = new TreeMap<>();
+            for (int i = 0; i < links.size(); i++) {
+                interfaces.put("link-" + i, links.get(i).capture);
+            }
+            try (ClickHouseQueries db = stack.queries()) {
+                Map<String, String> published = new TreeMap<>();
+                for (List<String> r : db.select("SELECT link_id, any(capture_interface) FROM agent_stats FINAL GROUP BY link_id").rows()) {
+                    published.put(r.get(0), r.get(1));
+                }
+                assertThat(published).isEqualTo(interfaces);
+            }
         } finally {
             stop.set(true);
             agents.shutdownNow();

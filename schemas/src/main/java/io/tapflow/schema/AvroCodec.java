@@ -32,6 +32,7 @@ public final class AvroCodec<T extends SpecificRecord> {
         SpecificData model = SpecificData.getForClass(type);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema);
+        SchemaHistory.of(type).forEach(decoder::addSchema);
     }
 
     public static <T extends SpecificRecord> AvroCodec<T> of(Class<T> type) {

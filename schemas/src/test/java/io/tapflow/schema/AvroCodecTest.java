@@ -90,6 +90,32 @@ class AvroCodecTest {
     }
 
     @Test
+    void agentStatsFromAgentsOfTheFirstContractVersionStillDecode() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/io/tapflow/schema/history/AgentStats-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("capture_interface")).isNull();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            Object value = switch (field.schema().getType()) {
+                case STRING -> "x";
+                case LONG -> 7L;
+                case MAP -> Map.of();
+                default -> throw new AssertionError(field.name());
+            };
+            old.put(field.name(), value);
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        AgentStats read = AvroCodec.of(AgentStats.class).decode(bytes, "agent-stats.v1", 0, 1);
+
+        assertThat(read.getAgentId()).isEqualTo("x");
+        assertThat(read.getKafkaDropped()).isEqualTo(7);
+        assertThat(read.getCaptureInterface()).isEmpty();
+    }
+
+    @Test
     void garbageRaisesATypedErrorNamingWhereItCameFrom() {
         AvroCodec<FlowRecord> codec = AvroCodec.of(FlowRecord.class);
         assertThatThrownBy(() -> codec.decode("not avro at all".getBytes(), "flows.v1", 2, 99))

@@ -133,7 +133,8 @@ public final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         String link = !raw.linkId.isBlank() ? raw.linkId : raw.live() ? raw.capture.networkInterface : defaultLinkId(files.get(0));
-        AgentIdentity identity = new AgentIdentity(raw.agentId, link, System.currentTimeMillis());
+        AgentIdentity identity = new AgentIdentity(raw.agentId, link, System.currentTimeMillis(),
+                raw.live() ? raw.capture.networkInterface : "");
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -62,6 +62,7 @@ public final class StatsReporter implements CycleListener {
         AgentStats stats = AgentStats.newBuilder()
                 .setAgentId(identity.agentId())
                 .setLinkId(identity.linkId())
+                .setCaptureInterface(identity.captureInterface())
                 .setAgentStartMs(identity.startMs())
                 .setTsMs(tsMs)
                 .setIntervalMs(Math.max(0, interval / 1_000_000L))

@@ -11,7 +11,7 @@ public final class AgentStatsRows extends TableRows<AgentStats> {
     private static final List<String> COLUMNS = List.of("time", "ts_ms", "agent_id", "agent_start_ms", "link_id",
             "interval_ms", "packets", "bytes", "malformed_reasons", "malformed_counts", "unsupported", "capture_drops",
             "flows_active", "flows_created", "flows_exported", "flows_evicted", "samples", "kafka_sent",
-            "kafka_failed", "kafka_dropped");
+            "kafka_failed", "kafka_dropped", "capture_interface");
 
     public AgentStatsRows() {
         super("agent_stats", COLUMNS);
@@ -30,6 +30,6 @@ public final class AgentStatsRows extends TableRows<AgentStats> {
         out.uint64(s.getUnsupported()).uint64(s.getCaptureDrops()).uint64(s.getFlowsActive())
                 .uint64(s.getFlowsCreated()).uint64(s.getFlowsExported()).uint64(s.getFlowsEvicted())
                 .uint64(s.getSamples()).uint64(s.getKafkaSent()).uint64(s.getKafkaFailed())
-                .uint64(s.getKafkaDropped());
+                .uint64(s.getKafkaDropped()).string(s.getCaptureInterface());
     }
 }

@@ -32,12 +32,12 @@ class MigratorIT {
         List<Migration> applied = new Migrator(settings).migrate();
 
         assertThat(applied).extracting(Migration::name).containsExactly("0001_flows.sql", "0002_flow_aggregates.sql",
-                "0003_link_totals_and_talkers.sql", "0004_agent_stats.sql");
+                "0003_link_totals_and_talkers.sql", "0004_agent_stats.sql", "0005_agent_stats_interface.sql");
         try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
             assertThat(db.select("SELECT name FROM system.tables WHERE database = '" + settings.database() + "' ORDER BY name")
                     .values("name")).containsExactlyElementsOf(TAPFLOW_TABLES);
             QueryResult recorded = db.select("SELECT version, name, checksum, applied_at > now() - 600 AS recent FROM schema_migrations ORDER BY version");
-            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4");
+            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4", "5");
             assertThat(recorded.values("checksum")).containsExactlyElementsOf(Migrations.tapflow().stream().map(Migration::checksum).toList());
             assertThat(recorded.values("recent")).containsOnly("1");
         }
@@ -51,13 +51,13 @@ class MigratorIT {
     void aSecondRunAppliesNothing() {
         ClickHouseSettings settings = ClickHouseServer.freshDatabase(clickhouse);
         Migrator migrator = new Migrator(settings);
-        assertThat(migrator.pending()).hasSize(4);
-        assertThat(migrator.migrate()).hasSize(4);
+        assertThat(migrator.pending()).hasSize(5);
+        assertThat(migrator.migrate()).hasSize(5);
 
         assertThat(migrator.pending()).isEmpty();
         assertThat(migrator.migrate()).isEmpty();
         try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
-            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("4");
+            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("5");
         }
     }
 
@@ -66,9 +66,9 @@ class MigratorIT {
         ClickHouseSettings settings = ClickHouseServer.freshDatabase(clickhouse);
         new Migrator(settings).migrate();
         List<Migration> later = new ArrayList<>(Migrations.tapflow());
-        later.add(Migration.of("0005_probe.sql", "CREATE TABLE IF NOT EXISTS probe (x UInt8) ENGINE = Memory;\n"));
+        later.add(Migration.of("0999_probe.sql", "CREATE TABLE IF NOT EXISTS probe (x UInt8) ENGINE = Memory;\n"));
 
-        assertThat(new Migrator(settings, later).migrate()).extracting(Migration::name).containsExactly("0005_probe.sql");
+        assertThat(new Migrator(settings, later).migrate()).extracting(Migration::name).containsExactly("0999_probe.sql");
     }
 
     @Test
@@ -78,7 +78,7 @@ class MigratorIT {
         List<Migration> edited = new ArrayList<>(Migrations.tapflow());
         Migration original = edited.get(1);
         edited.set(1, Migration.of(original.name(), original.sql() + "\n-- a harmless-looking edit\n"));
-        edited.add(Migration.of("0005_probe.sql", "CREATE TABLE IF NOT EXISTS probe (x UInt8) ENGINE = Memory;\n"));
+        edited.add(Migration.of("0999_probe.sql", "CREATE TABLE IF NOT EXISTS probe (x UInt8) ENGINE = Memory;\n"));
 
         assertThatThrownBy(() -> new Migrator(settings, edited).migrate())
                 .isInstanceOf(Migrator.MigrationException.class)

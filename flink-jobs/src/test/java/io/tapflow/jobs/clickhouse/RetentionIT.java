@@ -52,7 +52,7 @@ class RetentionIT {
                 assertThat(db.select("SELECT toString(toDate(" + (table.equals("agent_stats") ? "time" : "window_start") + ")) AS day FROM "
                         + table).values("day")).as(table).containsExactly(TODAY.toString());
             }
-            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("4");
+            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("5");
             assertThat(retention.drop(30)).isEmpty();
         }
     }
