@@ -13,8 +13,17 @@ public final class VethPair {
     }
 
     public static VethLink create() throws IOException, InterruptedException {
+        return create(true);
+    }
+
+    /** A veth pair with both ends in this namespace: for agents running inside the test's JVM. */
+    public static VethLink createInThisNamespace() throws IOException, InterruptedException {
+        return create(false);
+    }
+
+    private static VethLink create(boolean captureInNamespace) throws IOException, InterruptedException {
         try {
-            return VethLink.create(true);
+            return VethLink.create(captureInNamespace);
         } catch (VethLink.Unsupported e) {
             Assumptions.abort(e.getMessage());
             throw e; // not reached
