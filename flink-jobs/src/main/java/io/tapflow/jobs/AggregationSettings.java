@@ -70,12 +70,6 @@ public record AggregationSettings(String kafkaBootstrap, String flowsTopic, Stri
                 bounded, outOfOrderness, idle, lateness, topN, checkpoints, batching, retentionDays);
     }
 
-    public AggregationSettings withTopN(int n) {
-        return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
-                bounded, maxOutOfOrderness, idleness, allowedLateness, n, checkpointInterval, batching,
-                retentionDays);
-    }
-
     public AggregationSettings withRetentionDays(int days) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
                 bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching, days);

@@ -1,11 +1,6 @@
 package io.tapflow.classifier.rules;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,33 +27,17 @@ public final class HostRules {
 
     /** Parses a rule file; a malformed line throws naming its number (rules are configuration, not traffic). */
     public static HostRules load(InputStream in, String name) {
-        if (in == null) {
-            throw new IllegalArgumentException("host rules not found: " + name);
-        }
         Map<String, Rule> rules = new HashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                int hash = line.indexOf('#');
-                String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
-                if (text.isEmpty()) {
-                    continue;
-                }
-                String[] f = text.split("\\s+");
-                if (f.length != 3) {
-                    throw new IllegalArgumentException(name + " line " + n + ": expected 'suffix app category', got: " + text);
-                }
-                String suffix = f[0].toLowerCase(Locale.ROOT);
-                if (suffix.startsWith("*.")) {
-                    suffix = suffix.substring(2);
-                }
-                rules.put(suffix, new Rule(suffix, f[1], f[2]));
+        RuleFileLines.read(in, name, "host rules", (n, text, f) -> {
+            if (f.length != 3) {
+                throw new IllegalArgumentException(name + " line " + n + ": expected 'suffix app category', got: " + text);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name, e);
-        }
+            String suffix = f[0].toLowerCase(Locale.ROOT);
+            if (suffix.startsWith("*.")) {
+                suffix = suffix.substring(2);
+            }
+            rules.put(suffix, new Rule(suffix, f[1], f[2]));
+        });
         return new HostRules(Map.copyOf(rules));
     }
 

@@ -1,11 +1,6 @@
 package io.tapflow.classifier.rules;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -31,46 +26,30 @@ public final class ProtocolCatalog {
     }
 
     public static ProtocolCatalog load(InputStream in, String name) {
-        if (in == null) {
-            throw new IllegalArgumentException("protocol catalog not found: " + name);
-        }
         ProtocolCatalog c = new ProtocolCatalog(new HashMap<>());
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            int n = 0;
-            while ((line = r.readLine()) != null) {
-                n++;
-                int hash = line.indexOf('#');
-                String text = (hash >= 0 ? line.substring(0, hash) : line).trim();
-                if (text.isEmpty()) {
-                    continue;
+        RuleFileLines.read(in, name, "protocol catalog", (n, text, f) -> {
+            if (f.length < 2) {
+                throw new IllegalArgumentException(name + " line " + n + ": expected 'Name Category [tcp:..] [udp:..]': " + text);
+            }
+            c.categories.put(f[0], f[1]);
+            for (int i = 2; i < f.length; i++) {
+                String[] pv = f[i].split(":", 2);
+                if (pv.length != 2 || !(pv[0].equals("tcp") || pv[0].equals("udp") || pv[0].equals("tls"))) {
+                    throw new IllegalArgumentException(name + " line " + n + ": bad port list '" + f[i] + "'");
                 }
-                String[] f = text.split("\\s+");
-                if (f.length < 2) {
-                    throw new IllegalArgumentException(name + " line " + n + ": expected 'Name Category [tcp:..] [udp:..]': " + text);
-                }
-                c.categories.put(f[0], f[1]);
-                for (int i = 2; i < f.length; i++) {
-                    String[] pv = f[i].split(":", 2);
-                    if (pv.length != 2 || !(pv[0].equals("tcp") || pv[0].equals("udp") || pv[0].equals("tls"))) {
-                        throw new IllegalArgumentException(name + " line " + n + ": bad port list '" + f[i] + "'");
-                    }
-                    String[] table = pv[0].equals("tcp") ? c.tcpPorts : pv[0].equals("udp") ? c.udpPorts : c.tlsPorts;
-                    for (String range : pv[1].split(",")) {
-                        String[] ab = range.split("-", 2);
-                        int a = port(ab[0], name, n);
-                        int b = ab.length == 2 ? port(ab[1], name, n) : a;
-                        for (int p = a; p <= b; p++) {
-                            if (table[p] == null) {
-                                table[p] = f[0];
-                            }
+                String[] table = pv[0].equals("tcp") ? c.tcpPorts : pv[0].equals("udp") ? c.udpPorts : c.tlsPorts;
+                for (String range : pv[1].split(",")) {
+                    String[] ab = range.split("-", 2);
+                    int from = port(ab[0], name, n);
+                    int to = ab.length == 2 ? port(ab[1], name, n) : from;
+                    for (int p = from; p <= to; p++) {
+                        if (table[p] == null) {
+                            table[p] = f[0];
                         }
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name, e);
-        }
+        });
         return c;
     }
 

@@ -1,6 +1,5 @@
 package io.tapflow.jobs.operator;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,27 +9,43 @@ import java.util.Arrays;
  * (safe with object reuse on).
  */
 public final class AggregateKeys {
+    private static final byte[] EMPTY = new byte[0];
+
     private AggregateKeys() {
     }
 
-    /** link, L4 protocol, application, service port, source and destination address. */
-    public static BinaryKey flowKey(String linkId, int l4Proto, String app, int servicePort, byte[] srcAddr,
+    /**
+     * link, L4 protocol, application, service port, source and destination address. The link comes as its
+     * {@link #linkKey}, which callers keep while the link stays the same (it is the prefix of every key of the link).
+     */
+    public static BinaryKey flowKey(BinaryKey link, int l4Proto, String app, int servicePort, byte[] srcAddr,
                                     byte[] dstAddr) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        writeString(out, linkId);
-        out.write(l4Proto);
-        writeString(out, app);
-        out.write(servicePort >>> 8);
-        out.write(servicePort);
-        out.writeBytes(srcAddr);
-        out.writeBytes(dstAddr);
-        return new BinaryKey(out.toByteArray());
+        byte[] prefix = link.bytes();
+        byte[] appUtf8 = app.isEmpty() ? EMPTY : app.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[prefix.length + 1 + 2 + appUtf8.length + 2 + 32];
+        int at = put(key, 0, prefix);
+        key[at++] = (byte) l4Proto;
+        key[at++] = (byte) (appUtf8.length >>> 8);
+        key[at++] = (byte) appUtf8.length;
+        at = put(key, at, appUtf8);
+        key[at++] = (byte) (servicePort >>> 8);
+        key[at++] = (byte) servicePort;
+        put(key, put(key, at, srcAddr), dstAddr);
+        return new BinaryKey(key);
     }
 
     public static BinaryKey linkKey(String linkId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16);
-        writeString(out, linkId);
-        return new BinaryKey(out.toByteArray());
+        byte[] utf8 = linkId.getBytes(StandardCharsets.UTF_8);
+        byte[] key = new byte[2 + utf8.length];
+        key[0] = (byte) (utf8.length >>> 8);
+        key[1] = (byte) utf8.length;
+        put(key, 2, utf8);
+        return new BinaryKey(key);
+    }
+
+    private static int put(byte[] into, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, into, at, bytes.length);
+        return at + bytes.length;
     }
 
     public static String decodeLinkKey(BinaryKey key) {
@@ -51,12 +66,12 @@ public final class AggregateKeys {
         return row;
     }
 
-    /** link and one host address. */
-    public static BinaryKey hostKey(String linkId, byte[] addr) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(40);
-        writeString(out, linkId);
-        out.writeBytes(addr);
-        return new BinaryKey(out.toByteArray());
+    /** link (its {@link #linkKey}) and one host address. */
+    public static BinaryKey hostKey(BinaryKey link, byte[] addr) {
+        byte[] prefix = link.bytes();
+        byte[] key = new byte[prefix.length + addr.length];
+        put(key, put(key, 0, prefix), addr);
+        return new BinaryKey(key);
     }
 
     public static HostTotal decodeHostKey(BinaryKey key, HostTotal host) {
@@ -65,13 +80,6 @@ public final class AggregateKeys {
         host.linkId = readString(b, pos);
         host.addr = Arrays.copyOfRange(b, pos[0], pos[0] + 16);
         return host;
-    }
-
-    private static void writeString(ByteArrayOutputStream out, String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        out.write(utf8.length >>> 8);
-        out.write(utf8.length);
-        out.writeBytes(utf8);
     }
 
     private static String readString(byte[] b, int[] pos) {

@@ -31,6 +31,8 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
     private transient Map<Aggregate, TreeMap<Long, Map<BinaryKey, Partial>>> buffers;
     private transient int entries;
     private transient Counter partialsOut;
+    private transient String lastLink;
+    private transient BinaryKey lastLinkKey;
 
     public PreAggregator(int maxEntries) {
         if (maxEntries < 1) {
@@ -55,14 +57,17 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
         long ts = element.hasTimestamp() ? element.getTimestamp() : r.getLastMs();
         long packets = r.getPacketsFwd() + r.getPacketsRev();
         long bytes = r.getBytesFwd() + r.getBytesRev();
-        String link = r.getLinkId();
+        if (!r.getLinkId().equals(lastLink)) { // a partition carries few links: encode each once, not per record
+            lastLink = r.getLinkId();
+            lastLinkKey = AggregateKeys.linkKey(lastLink);
+        }
+        BinaryKey linkKey = lastLinkKey;
         byte[] src = r.getSrcAddr().bytes();
         byte[] dst = r.getDstAddr().bytes();
-        BinaryKey flowKey = AggregateKeys.flowKey(link, r.getL4Proto(), "",
+        BinaryKey flowKey = AggregateKeys.flowKey(linkKey, r.getL4Proto(), "",
                 ServicePorts.of(r.getSrcPort(), r.getDstPort()), src, dst);
-        BinaryKey linkKey = AggregateKeys.linkKey(link);
-        BinaryKey srcKey = AggregateKeys.hostKey(link, src);
-        BinaryKey dstKey = java.util.Arrays.equals(src, dst) ? null : AggregateKeys.hostKey(link, dst);
+        BinaryKey srcKey = AggregateKeys.hostKey(linkKey, src);
+        BinaryKey dstKey = java.util.Arrays.equals(src, dst) ? null : AggregateKeys.hostKey(linkKey, dst);
         for (Aggregate a : Aggregate.values()) {
             long windowStart = ts - Math.floorMod(ts, a.size().toMillis());
             switch (a.kind()) {

@@ -28,7 +28,7 @@ public final class TopTalkers extends ProcessWindowFunction<HostTotal, TalkerRow
     public void process(String linkId, Context ctx, Iterable<HostTotal> hosts, Collector<TalkerRow> out) {
         Map<BinaryKey, HostTotal> latest = new HashMap<>();
         for (HostTotal h : hosts) {
-            latest.merge(AggregateKeys.hostKey(h.linkId, h.addr), h, (a, b) -> b.flows >= a.flows ? b : a);
+            latest.merge(new BinaryKey(h.addr), h, (a, b) -> b.flows >= a.flows ? b : a);
         }
         long version = latest.values().stream().mapToLong(h -> h.flows).sum();
         List<HostTotal> ranked = new ArrayList<>(latest.values());

@@ -53,7 +53,7 @@ public final class RowBinaryOutput {
     }
 
     public RowBinaryOutput string(String s) {
-        return bytes(s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8));
+        return s == null || s.isEmpty() ? varUInt(0) : bytes(s.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A String column from raw bytes: LEB128 length then the bytes. */
@@ -102,10 +102,6 @@ public final class RowBinaryOutput {
 
     public InputStream asStream() {
         return new ByteArrayInputStream(buf, 0, size);
-    }
-
-    byte[] toByteArray() {
-        return Arrays.copyOf(buf, size);
     }
 
     private void ensure(int more) {

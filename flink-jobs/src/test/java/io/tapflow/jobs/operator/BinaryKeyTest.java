@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class BinaryKeyTest {
     @Test
     void roundTripsThroughItsSerializerWithValueEquality() throws Exception {
-        BinaryKey key = AggregateKeys.hostKey("link-é", new byte[] {0, 1, (byte) 0xFF, 127, (byte) 0x80, 0, 0, 0, 0, 0,
+        BinaryKey key = AggregateKeys.hostKey(AggregateKeys.linkKey("link-é"), new byte[] {0, 1, (byte) 0xFF, 127, (byte) 0x80, 0, 0, 0, 0, 0,
             (byte) 0xFF, (byte) 0xFF, 10, 0, 0, 1});
         DataOutputSerializer out = new DataOutputSerializer(64);
         BinaryKey.Serializer.INSTANCE.serialize(key, out);
@@ -23,6 +23,26 @@ class BinaryKeyTest {
         assertThat(back).isEqualTo(key).hasSameHashCodeAs(key).isNotSameAs(key);
         assertThat(BinaryKey.Serializer.INSTANCE.deserialize(in).bytes()).isEmpty();
         assertThat(AggregateKeys.decodeHostKey(back, new HostTotal()).linkId).isEqualTo("link-é");
+    }
+
+    @Test
+    void aFlowKeyDecodesBackIntoItsColumns() {
+        byte[] src = new byte[16];
+        byte[] dst = new byte[16];
+        src[15] = 1;
+        dst[0] = (byte) 0xFE;
+        BinaryKey link = AggregateKeys.linkKey("wan-ü");
+        FlowAggregateRow row = AggregateKeys.decodeFlowKey(AggregateKeys.flowKey(link, 17, "DNS", 53_000, src, dst),
+                new FlowAggregateRow());
+        assertThat(row.linkId).isEqualTo("wan-ü");
+        assertThat(row.l4Proto).isEqualTo(17);
+        assertThat(row.app).isEqualTo("DNS");
+        assertThat(row.servicePort).isEqualTo(53_000);
+        assertThat(row.srcAddr).isEqualTo(src);
+        assertThat(row.dstAddr).isEqualTo(dst);
+        assertThat(AggregateKeys.decodeLinkKey(link)).isEqualTo("wan-ü");
+        assertThat(AggregateKeys.decodeFlowKey(AggregateKeys.flowKey(link, 6, "", 0, src, dst), new FlowAggregateRow()).app)
+                .isEmpty();
     }
 
     @Test
