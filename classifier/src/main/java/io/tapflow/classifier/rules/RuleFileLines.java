@@ -8,16 +8,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The line format every rule file shares: '#' starts a comment, blank lines are skipped, fields split on blanks. */
-final class RuleFileLines {
+public final class RuleFileLines {
     /** One rule line; errors name the file and line number (rules are configuration, so a bad one stops loading). */
-    interface LineHandler {
+    public interface LineHandler {
         void line(int number, String text, String[] fields);
     }
 
     private RuleFileLines() {
     }
 
-    static void read(InputStream in, String name, String what, LineHandler handler) {
+    public static void read(InputStream in, String name, String what, LineHandler handler) {
         if (in == null) {
             throw new IllegalArgumentException(what + " not found: " + name);
         }
