@@ -1,6 +1,7 @@
 package io.tapflow.agent;
 
 import io.tapflow.agent.config.AgentConfig;
+import io.tapflow.agent.config.ConfigException;
 import io.tapflow.agent.export.AgentIdentity;
 import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.export.JsonLinesSink;
@@ -18,6 +19,7 @@ import io.tapflow.agent.source.live.PcapSource;
 import io.tapflow.agent.stats.MetricsEndpoint;
 import io.tapflow.agent.stats.StatsReporter;
 import io.tapflow.agent.stats.CaptureThreadStats;
+import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.schema.EndReason;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -58,7 +60,16 @@ public final class AgentRunner {
     public static LiveResult runLive(AgentConfig.Concluded config, AgentIdentity identity, BooleanSupplier stop)
             throws IOException, InterruptedException {
         AgentConfig raw = config.raw();
-        List<PacketSource> sources = openSources(raw.capture);
+        PatternMatcher matcher = openMatcher(config);
+        List<PacketSource> sources;
+        try {
+            sources = openSources(raw.capture);
+        } catch (RuntimeException e) {
+            if (matcher != null) {
+                matcher.close();
+            }
+            throw e;
+        }
         FlowSink sink;
         try {
             sink = new SynchronizedSink(openSink(config, identity));
@@ -70,7 +81,7 @@ public final class AgentRunner {
         CaptureThreadStats stats = new CaptureThreadStats(new StatsReporter(identity, sink, () -> 0),
                 sources.stream().<java.util.function.LongSupplier>map(s -> s::drops).toList());
         for (int i = 0; i < sources.size(); i++) {
-            Meter meter = new Meter(config.meter(), sink, stats.listener(i));
+            Meter meter = new Meter(config.meter(), sink, stats.listener(i), matcher);
             meter.table().numberFlows(i + 1, sources.size()); // records are identified by agent, start and flow_seq
             meters.add(meter);
         }
@@ -91,6 +102,9 @@ public final class AgentRunner {
         } finally {
             if (metrics != null) {
                 metrics.close();
+            }
+            if (matcher != null) {
+                matcher.close();
             }
         }
     }
@@ -120,16 +134,25 @@ public final class AgentRunner {
     public static Result run(AgentConfig.Concluded config, AgentIdentity identity, List<Path> files, BooleanSupplier stop)
             throws IOException {
         AgentConfig raw = config.raw();
-        FlowSink sink = openSink(config, identity);
+        PatternMatcher matcher = openMatcher(config);
+        FlowSink sink;
+        try {
+            sink = openSink(config, identity);
+        } catch (IOException | RuntimeException e) {
+            if (matcher != null) {
+                matcher.close();
+            }
+            throw e;
+        }
         StatsReporter stats = new StatsReporter(identity, sink, () -> 0);
-        Meter meter = new Meter(config.meter(), sink, stats);
+        Meter meter = new Meter(config.meter(), sink, stats, matcher);
         MetricsEndpoint metrics = null;
         try {
             if (raw.metrics.port > 0) {
                 metrics = new MetricsEndpoint(raw.metrics.port, stats::latest, sink::counters, identity.agentId(), identity.linkId());
             }
-            LOG.info("agent {} on link {}: reading {} file(s), output {}", identity.agentId(), identity.linkId(), files.size(),
-                    raw.output.name().toLowerCase());
+            LOG.info("agent {} on link {}: reading {} file(s), output {}, pattern matcher {}", identity.agentId(), identity.linkId(),
+                    files.size(), raw.output.name().toLowerCase(), describe(matcher));
             CaptureReplay.Result replay = new CaptureReplay(meter, raw.replaySpeed, stop).run(files);
             meter.finish(replay.stopped() ? EndReason.SHUTDOWN : EndReason.END_OF_INPUT);
             sink.close();
@@ -138,7 +161,25 @@ public final class AgentRunner {
             if (metrics != null) {
                 metrics.close();
             }
+            if (matcher != null) {
+                matcher.close();
+            }
         }
+    }
+
+    /** The configured matcher (Hyperscan falls back with a warning); a set the engine cannot compile is a config error. */
+    static PatternMatcher openMatcher(AgentConfig.Concluded config) {
+        try {
+            return config.openMatcher(LOG::warn);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException("pattern: " + e.getMessage(), e);
+        }
+    }
+
+    /** "hyperscan, 72 signatures from ..." or "none", for the start-up log line. */
+    static String describe(PatternMatcher matcher) {
+        return matcher == null ? "none" : matcher.engine().configName() + " (" + matcher.signatures().size()
+                + " signatures from " + matcher.signatures().source() + ")";
     }
 
     static FlowSink openSink(AgentConfig.Concluded config, AgentIdentity identity) throws IOException {

@@ -12,7 +12,10 @@ import java.util.Set;
  * One flow's classification state machine. Feed it the flow's payloads in capture order, each with its direction;
  * every dissector that may apply looks at each packet until one matches (decided) or all have said no, or
  * {@link ClassifierEngine#MAX_PACKETS_PER_DIRECTION} passed. {@link #verdict()} then names the flow: the matched
- * protocol, refined by host rules; else a port guess; else Unknown. Reusable: {@link #start} resets it.
+ * protocol, refined by host rules; else the protocol a payload signature named; else a port guess; else Unknown.
+ * Signature ids the pattern matcher found in a payload come with it: the dissectors of their protocol are asked
+ * first, so a flow the signatures identify is decided without trying every other dissector. Reusable: {@link #start}
+ * resets it.
  */
 public final class Classifier {
     /** Protocols whose host name is a service's own domain, so host rules may name the application. */
@@ -29,6 +32,8 @@ public final class Classifier {
     private int serverPort;
     private long clientEndpoint;
     private boolean decided;
+    /** The most specific (longest) signature matched so far, or 0. */
+    private int signature;
 
     Classifier(ClassifierEngine engine) {
         this.engine = engine;
@@ -53,6 +58,7 @@ public final class Classifier {
         streamLen[0] = streamLen[1] = 0;
         packets[0] = packets[1] = 0;
         decided = false;
+        signature = 0;
         long c = 0;
         Dissector[] ds = engine.dissectors;
         for (int i = 0; i < ds.length; i++) {
@@ -72,8 +78,28 @@ public final class Classifier {
      * Returns true once the flow is decided (more packets would change nothing).
      */
     public boolean feed(int dir, byte[] buf, int off, int len) {
+        return feed(dir, buf, off, len, null, 0);
+    }
+
+    /**
+     * {@link #feed(int, byte[], int, int)} with the ids of the signatures the pattern matcher found in this payload
+     * ({@code ids[0, count)}, from the engine's {@link ClassifierEngine#signatures() set}; unknown ids are ignored).
+     */
+    public boolean feed(int dir, byte[] buf, int off, int len, int[] ids, int count) {
         if (decided || len <= 0) {
             return decided;
+        }
+        long hinted = 0;
+        SignatureHints hints = engine.signatures;
+        for (int k = 0; k < count; k++) {
+            int id = ids[k];
+            if (hints.known(id)) {
+                hinted |= hints.dissectors(id);
+                if (signature == 0 || hints.length(id) > hints.length(signature)
+                        || (hints.length(id) == hints.length(signature) && id < signature)) {
+                    signature = id;
+                }
+            }
         }
         Packet p = engine.packet;
         p.dir = dir;
@@ -94,26 +120,12 @@ public final class Classifier {
             p.len = len;
         }
         packets[dir]++;
-        Dissector[] ds = engine.dissectors;
-        long c = candidates;
-        while (c != 0) {
-            int i = Long.numberOfTrailingZeros(c);
-            c &= c - 1;
-            p.state = 2 * i;
-            int r;
-            try {
-                r = ds[i].inspect(p, findings);
-            } catch (RuntimeException e) {
-                r = Dissector.NO_MATCH; // a dissector bug must not take the flow down; the fuzz tests look for these
-            }
-            if (r == Dissector.MATCH) {
-                decided = true;
-                rememberCall();
-                return true;
-            }
-            if (r == Dissector.NO_MATCH) {
-                candidates &= ~(1L << i);
-            }
+        // The dissectors of the signatures' protocols first, then the others in their usual order.
+        long hintedCandidates = candidates & hinted;
+        if (inspect(p, hintedCandidates) || inspect(p, candidates & ~hintedCandidates)) {
+            decided = true;
+            rememberCall();
+            return true;
         }
         rememberCall();
         if (candidates == 0 || (packets[0] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION
@@ -122,6 +134,28 @@ public final class Classifier {
             decided = true;
         }
         return decided;
+    }
+
+    /** Asks the dissectors in {@code mask}; true when one matched. Those that said no leave the candidates. */
+    private boolean inspect(Packet p, long mask) {
+        Dissector[] ds = engine.dissectors;
+        for (long c = mask; c != 0; c &= c - 1) {
+            int i = Long.numberOfTrailingZeros(c);
+            p.state = 2 * i;
+            int r;
+            try {
+                r = ds[i].inspect(p, findings);
+            } catch (RuntimeException e) {
+                r = Dissector.NO_MATCH; // a dissector bug must not take the flow down; the fuzz tests look for these
+            }
+            if (r == Dissector.MATCH) {
+                return true;
+            }
+            if (r == Dissector.NO_MATCH) {
+                candidates &= ~(1L << i);
+            }
+        }
+        return false;
     }
 
     private void rememberCall() {
@@ -190,6 +224,10 @@ public final class Classifier {
         };
         if (byL4 != null) {
             return new Verdict(byL4, "", engine.catalog.category(byL4), "", "", "", Confidence.DPI);
+        }
+        if (signature != 0) {
+            String proto = engine.signatures.protocol(signature);
+            return new Verdict(proto, "", engine.catalog.category(proto), "", "", "", Confidence.SIGNATURE);
         }
         if (engine.portGuess) {
             String guess = engine.catalog.byPort(l4proto, serverPort);

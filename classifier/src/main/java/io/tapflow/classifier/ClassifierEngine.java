@@ -3,6 +3,7 @@ package io.tapflow.classifier;
 import io.tapflow.classifier.dissect.Dissector;
 import io.tapflow.classifier.dissect.Dissectors;
 import io.tapflow.classifier.dissect.Packet;
+import io.tapflow.classifier.match.SignatureSet;
 import io.tapflow.classifier.rules.HostRules;
 import io.tapflow.classifier.rules.ProtocolCatalog;
 import java.util.List;
@@ -23,8 +24,18 @@ public final class ClassifierEngine {
     final boolean portGuess;
     final Packet packet = new Packet();
     final EndpointApps callEndpoints = new EndpointApps();
+    final SignatureHints signatures;
 
     public ClassifierEngine(List<Dissector> dissectors, HostRules hosts, ProtocolCatalog catalog, boolean portGuess) {
+        this(dissectors, hosts, catalog, portGuess, null);
+    }
+
+    /**
+     * @param signatures the set whose ids {@link Classifier#feed(int, byte[], int, int, int[], int)} receives (from
+     *                   the pattern matcher that scanned the payloads), or null when no matcher runs
+     */
+    public ClassifierEngine(List<Dissector> dissectors, HostRules hosts, ProtocolCatalog catalog, boolean portGuess,
+                            SignatureSet signatures) {
         if (dissectors.size() > 63) {
             throw new IllegalArgumentException("at most 63 dissectors (a flow's candidates are one long): " + dissectors.size());
         }
@@ -32,15 +43,22 @@ public final class ClassifierEngine {
         this.hosts = hosts;
         this.catalog = catalog;
         this.portGuess = portGuess;
+        this.signatures = new SignatureHints(signatures, this.dissectors);
     }
 
-    /** Every dissector, the bundled rules, port guesses on. */
+    /** Every dissector, the bundled rules and signatures, port guesses on. */
     public static ClassifierEngine defaults() {
-        return new ClassifierEngine(Dissectors.all(), HostRules.defaults(), ProtocolCatalog.defaults(), true);
+        return new ClassifierEngine(Dissectors.all(), HostRules.defaults(), ProtocolCatalog.defaults(), true,
+                SignatureSet.defaults());
     }
 
     public Classifier newClassifier() {
         return new Classifier(this);
+    }
+
+    /** The signature set whose ids this engine understands, or null. */
+    public SignatureSet signatures() {
+        return signatures.set();
     }
 
     public List<Dissector> dissectors() {

@@ -20,6 +20,7 @@ import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.agent.testing.CollectingSink;
 import io.tapflow.agent.testing.TeeSink;
 import io.tapflow.agent.testing.TestData;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.Address16;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.AvroCodec;
@@ -320,7 +321,7 @@ class KafkaSinkIT {
 
         @Override
         public void sample(FlowTable t, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                           long payloadOffset, int capturedBytes, int payloadLength) {
+                           long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
             events.add("sample " + t.flowSeq(slot) + "/" + direction + "/" + packetIndex + "/" + capturedBytes + "/" + payloadLength);
         }
 

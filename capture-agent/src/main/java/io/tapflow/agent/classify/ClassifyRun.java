@@ -10,6 +10,7 @@ import io.tapflow.agent.meter.CycleListener;
 import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.classifier.ClassifierEngine;
+import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.verdict.Verdict;
 import io.tapflow.schema.EndReason;
 import java.io.Writer;
@@ -35,6 +36,18 @@ public final class ClassifyRun {
     }
 
     public static Result run(Path capture, ClassifierEngine engine, Writer out) {
+        return run(capture, engine, null, out);
+    }
+
+    /**
+     * @param matcher scans every sample as the agent's meter does, its ids going to the classifier; null for none.
+     *                Its signature set must be the engine's, whose ids the classifier understands.
+     */
+    public static Result run(Path capture, ClassifierEngine engine, PatternMatcher matcher, Writer out) {
+        if (matcher != null && matcher.signatures() != engine.signatures()) {
+            throw new IllegalArgumentException("the matcher's signatures (" + matcher.signatures().source()
+                    + ") are not the classifier's (" + (engine.signatures() == null ? "none" : engine.signatures().source()) + ")");
+        }
         MeterSettings d = MeterSettings.defaults();
         MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(), d.flushIntervalNs(),
                 d.closeGraceNs(), PACKETS, BYTES, d.fragmentEntries());
@@ -51,7 +64,7 @@ public final class ClassifyRun {
         JsonLinesSink json = new JsonLinesSink(out == null ? Writer.nullWriter() : out, identity, fields);
         classify.downstream(json);
         CycleListener none = (meter, cycleEndNs, last) -> { };
-        Meter meter = new Meter(settings, classify, none);
+        Meter meter = new Meter(settings, classify, none, matcher);
         CaptureReplay.Result replay = new CaptureReplay(meter, 0, () -> false).run(List.of(capture));
         meter.finish(EndReason.END_OF_INPUT);
         classify.close();

@@ -4,6 +4,7 @@ import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.classifier.Classifier;
 import io.tapflow.classifier.ClassifierEngine;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.classifier.verdict.Verdict;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
@@ -41,14 +42,14 @@ public final class ClassifyingSink implements FlowSink {
 
     @Override
     public void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
         Classifier c = classifier(table, slot);
         if (c.decided()) {
             return;
         }
         int n = Math.min(capturedBytes, scratch.length);
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, payloadOffset, scratch, 0, n);
-        c.feed(direction, scratch, 0, n);
+        c.feed(direction, scratch, 0, n, signatures.array(), signatures.count()); // the meter's matcher already scanned it
     }
 
     private Classifier classifier(FlowTable table, int slot) {

@@ -6,6 +6,7 @@ import io.tapflow.agent.config.ConfigException;
 import io.tapflow.agent.decode.MalformedReason;
 import io.tapflow.agent.export.AgentIdentity;
 import io.tapflow.agent.export.FlowSink;
+import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.meter.CaptureReplay;
 import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterCounters;
@@ -104,6 +105,14 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics on this port (default off).")
     Integer metricsPort;
 
+    @Option(names = "--matcher", paramLabel = "ENGINE",
+            description = "Pattern engine over payload samples: aho-corasick (default), hyperscan (falls back to aho-corasick where its native library cannot load), none.")
+    String matcher;
+
+    @Option(names = "--signatures", paramLabel = "FILE",
+            description = "Signature file instead of the bundled one (format: schemas/.../dpi/signatures.v1.txt).")
+    String signatures;
+
     private final PrintStream err;
 
     public AgentCommand() {
@@ -158,6 +167,9 @@ public final class AgentCommand implements Callable<Integer> {
         try {
             result = AgentRunner.run(config, identity, files, stop::get);
             printSummary(result, raw.output);
+        } catch (ConfigException e) {
+            err.println("tapflow agent: " + e.getMessage());
+            return 2;
         } catch (IOException | RuntimeException e) {
             err.println("tapflow agent: cannot open the " + raw.output.name().toLowerCase() + " output: " + e.getMessage());
             return 2;
@@ -177,7 +189,7 @@ public final class AgentCommand implements Callable<Integer> {
         AgentRunner.LiveResult result;
         try {
             result = AgentRunner.runLive(config, identity, stop::get);
-        } catch (LiveCaptureException e) {
+        } catch (LiveCaptureException | ConfigException e) {
             err.println("tapflow agent: " + e.getMessage());
             return 2;
         } catch (InterruptedException e) {
@@ -255,6 +267,12 @@ public final class AgentCommand implements Callable<Integer> {
         if (metricsPort != null) {
             c.metrics.port = metricsPort;
         }
+        if (matcher != null) {
+            c.pattern.engine = matcher;
+        }
+        if (signatures != null) {
+            c.pattern.signatures = signatures;
+        }
         if (networkInterface != null) {
             c.capture.networkInterface = networkInterface;
         }
@@ -288,9 +306,10 @@ public final class AgentCommand implements Callable<Integer> {
             }
         }
         err.printf("tapflow agent %s link %s: %d frames, %d bytes; %d flows created, %d records exported, %d evicted; "
-                        + "%d payload samples; skipped: %d not IP, %d malformed%s; %d later fragments without a first%n",
+                        + "%d payload samples (%d matched signatures, %d ids beyond a flow's %d); skipped: %d not IP, "
+                        + "%d malformed%s; %d later fragments without a first%n",
                 id.agentId(), id.linkId(), c.packets, c.bytes, created, c.flowsExported, evicted,
-                c.samples, c.notIp, c.malformedTotal(), malformed.isEmpty() ? "" : " (" + malformed + ")", fragmentsUnmatched);
+                c.samples, c.samplesMatched, c.signatureIdsDropped, FlowTable.SIGNATURES_PER_FLOW, c.notIp, c.malformedTotal(), malformed.isEmpty() ? "" : " (" + malformed + ")", fragmentsUnmatched);
     }
 
     private void printKafka(FlowSink.SinkCounters sinkCounters, AgentConfig.Output output) {

@@ -2,7 +2,10 @@ package io.tapflow.agent.cli;
 
 import io.tapflow.agent.classify.ClassifyRun;
 import io.tapflow.agent.classify.TruthScore;
+import io.tapflow.agent.config.AgentConfig;
+import io.tapflow.agent.config.ConfigException;
 import io.tapflow.classifier.ClassifierEngine;
+import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.dissect.Dissectors;
 import io.tapflow.classifier.rules.HostRules;
 import io.tapflow.classifier.rules.ProtocolCatalog;
@@ -23,9 +26,11 @@ import picocli.CommandLine.Option;
 @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 120,
         description = {
             "Says what each flow is (DPI): meters captures like the agent and feeds every flow's first payload packets",
-            "to the classifier (protocol dissectors, then host/SNI rules, then a port guess for flows without payload).",
-            "Each capture is metered on its own. One JSON object per flow: the agent's flow fields plus app, master,",
-            "category, server_name, ja3, ja4, confidence (DPI, HOST_RULE, PORT_GUESS, NONE).",
+            "to the classifier (protocol dissectors, then host/SNI rules, then payload signatures, then a port guess for",
+            "flows without payload). The agent's pattern matcher scans the payloads first (pattern.engine of --config,",
+            "$TAPFLOW_MATCHER or --matcher; default aho-corasick) and the classifier asks the dissectors of the protocols",
+            "it found first. Each capture is metered on its own. One JSON object per flow: the agent's flow fields plus",
+            "app, master, category, server_name, ja3, ja4, confidence (DPI, HOST_RULE, SIGNATURE, PORT_GUESS, NONE).",
             "",
             "Examples:",
             "  tapflow classify --read trace.pcap --output jsonl                       flows with verdicts on stdout",
@@ -52,6 +57,16 @@ public final class ClassifyCommand implements Callable<Integer> {
             description = "Protocol catalog (categories, ports) instead of the bundled one (format: schemas/.../dpi/protocols.v1.txt).")
     Path protocols;
 
+    @Option(names = "--config", paramLabel = "YAML", description = "Agent configuration: its pattern section (engine, signatures) applies here.")
+    Path configFile;
+
+    @Option(names = "--matcher", paramLabel = "ENGINE", description = "Pattern engine: aho-corasick (default), hyperscan, none.")
+    String matcher;
+
+    @Option(names = "--signatures", paramLabel = "FILE",
+            description = "Signature file instead of the bundled one (format: schemas/.../dpi/signatures.v1.txt).")
+    String signatures;
+
     @Option(names = "--no-port-guess", description = "Leave flows without payload Unknown instead of guessing from the server port.")
     boolean noPortGuess;
 
@@ -72,19 +87,35 @@ public final class ClassifyCommand implements Callable<Integer> {
             return 2;
         }
         ClassifierEngine engine;
+        PatternMatcher patterns;
         try {
+            AgentConfig config = AgentConfig.load(configFile);
+            if (matcher != null) {
+                config.pattern.engine = matcher;
+            }
+            if (signatures != null) {
+                config.pattern.signatures = signatures;
+            }
+            AgentConfig.Concluded concluded = config.conclude();
             HostRules hosts = hostRules == null ? HostRules.defaults()
                     : HostRules.load(Files.newInputStream(hostRules), hostRules.toString());
             ProtocolCatalog catalog = protocols == null ? ProtocolCatalog.defaults()
                     : ProtocolCatalog.load(Files.newInputStream(protocols), protocols.toString());
-            engine = new ClassifierEngine(Dissectors.all(), hosts, catalog, !noPortGuess);
-        } catch (IllegalArgumentException e) {
+            engine = new ClassifierEngine(Dissectors.all(), hosts, catalog, !noPortGuess, concluded.signatures());
+            patterns = concluded.openMatcher(m -> err.println("tapflow classify: " + m));
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("tapflow classify: " + e.getMessage());
             return 2;
         } catch (IOException e) {
             err.println("tapflow classify: cannot read rules: " + e);
             return 2;
         }
+        try (PatternMatcher closing = patterns) {
+            return classify(engine, patterns);
+        }
+    }
+
+    private int classify(ClassifierEngine engine, PatternMatcher patterns) throws IOException {
         Map<String, List<Map<String, String>>> truthRows = truth == null ? null : TruthScore.loadTruth(truth);
         TruthScore score = new TruthScore();
         if (outDir != null) {
@@ -97,7 +128,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         for (Path file : files) {
             Writer out = output.equals("none") ? null : outDir != null
                     ? Files.newBufferedWriter(outDir.resolve(file.getFileName() + ".jsonl"), StandardCharsets.UTF_8) : stdout;
-            ClassifyRun.Result r = ClassifyRun.run(file, engine, out);
+            ClassifyRun.Result r = ClassifyRun.run(file, engine, patterns, out);
             if (outDir != null && out != null) {
                 out.close();
             }
@@ -111,7 +142,8 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         stdout.flush();
         double secs = (System.nanoTime() - start) / 1e9;
-        err.printf("tapflow classify: %d capture(s), %d flow records in %.2f s%n", files.size(), flows, secs);
+        err.printf("tapflow classify: %d capture(s), %d flow records in %.2f s, pattern matcher %s%n", files.size(), flows, secs,
+                patterns == null ? "none" : patterns.engine().configName());
         if (truthRows != null) {
             score.print(err, 40);
         }

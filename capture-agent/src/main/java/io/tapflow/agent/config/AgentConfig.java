@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.meter.MeterSettings;
+import io.tapflow.classifier.match.MatcherEngine;
+import io.tapflow.classifier.match.PatternMatcher;
+import io.tapflow.classifier.match.SignatureSet;
 import io.tapflow.schema.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +37,7 @@ public final class AgentConfig {
     public Kafka kafka = new Kafka();
     public Metrics metrics = new Metrics();
     public Capture capture = new Capture();
+    public Pattern pattern = new Pattern();
 
     public enum Output { KAFKA, JSONL, NONE;
 
@@ -89,6 +94,14 @@ public final class AgentConfig {
         public int bytes = 256;
     }
 
+    /** The pattern matcher run over every payload sample; its signature ids go on samples and flow records. */
+    public static final class Pattern {
+        /** none | aho-corasick (pure Java) | hyperscan (native; falls back to aho-corasick where it cannot load). */
+        public String engine = MatcherEngine.AHO_CORASICK.configName();
+        /** Signature file (format: schemas/.../dpi/signatures.v1.txt); empty = the bundled one. */
+        public String signatures = "";
+    }
+
     public static final class Kafka {
         public String bootstrap = "localhost:9092";
         public String flowsTopic = Topics.FLOWS;
@@ -141,7 +154,8 @@ public final class AgentConfig {
     /**
      * Environment variables as defaults (a config file and options override them), for containers:
      * TAPFLOW_INTERFACE, TAPFLOW_SOURCE, TAPFLOW_THREADS, TAPFLOW_RING_MB, TAPFLOW_FILTER, TAPFLOW_LINK_ID,
-     * TAPFLOW_OUTPUT, TAPFLOW_KAFKA (bootstrap servers), TAPFLOW_METRICS_PORT (and TAPFLOW_AGENT_ID, read above).
+     * TAPFLOW_OUTPUT, TAPFLOW_KAFKA (bootstrap servers), TAPFLOW_METRICS_PORT, TAPFLOW_MATCHER (pattern.engine),
+     * TAPFLOW_SIGNATURES (pattern.signatures) (and TAPFLOW_AGENT_ID, read above).
      */
     public void applyEnvironment(Map<String, String> env) {
         String v;
@@ -171,6 +185,12 @@ public final class AgentConfig {
         }
         if ((v = env.get("TAPFLOW_METRICS_PORT")) != null) {
             metrics.port = envInt("TAPFLOW_METRICS_PORT", v);
+        }
+        if ((v = env.get("TAPFLOW_MATCHER")) != null) {
+            pattern.engine = v;
+        }
+        if ((v = env.get("TAPFLOW_SIGNATURES")) != null) {
+            pattern.signatures = v;
         }
     }
 
@@ -215,7 +235,28 @@ public final class AgentConfig {
         }
         MeterSettings meter = new MeterSettings(flow.capacity, idle.toNanos(), active.toNanos(), flush.toNanos(), grace.toNanos(),
                 sampling.packetsPerDirection, sampling.bytes, flow.fragmentEntries);
-        return new Concluded(this, meter, delivery, close);
+        MatcherEngine engine = matcherEngine();
+        return new Concluded(this, meter, delivery, close, engine, engine == MatcherEngine.NONE ? null : signatureSet());
+    }
+
+    private MatcherEngine matcherEngine() {
+        try {
+            return MatcherEngine.parse(pattern.engine == null ? "" : pattern.engine);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("pattern.engine: must be none, aho-corasick or hyperscan: '" + pattern.engine + "'");
+        }
+    }
+
+    /** The signature set, loaded here so that a bad file stops the agent before anything starts. */
+    private SignatureSet signatureSet() {
+        if (pattern.signatures == null || pattern.signatures.isBlank()) {
+            return SignatureSet.defaults();
+        }
+        try {
+            return SignatureSet.load(Path.of(pattern.signatures));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new ConfigException("pattern.signatures: " + e.getMessage(), e);
+        }
     }
 
     /** True when capturing on an interface rather than reading files. */
@@ -258,8 +299,20 @@ public final class AgentConfig {
         return Long.MAX_VALUE;
     }
 
-    /** The configuration after validation, with parsed durations. */
-    public record Concluded(AgentConfig raw, MeterSettings meter, Duration kafkaDeliveryTimeout, Duration kafkaCloseTimeout) {
+    /**
+     * The configuration after validation, with parsed durations.
+     *
+     * @param signatures the loaded signature set, or null when {@code matcher} is {@link MatcherEngine#NONE}
+     */
+    public record Concluded(AgentConfig raw, MeterSettings meter, Duration kafkaDeliveryTimeout, Duration kafkaCloseTimeout,
+                            MatcherEngine matcher, SignatureSet signatures) {
+        /**
+         * Compiles the signatures for the configured engine (null for none); when Hyperscan cannot load here, says
+         * so through {@code warnings} and returns the Aho–Corasick engine instead.
+         */
+        public PatternMatcher openMatcher(java.util.function.Consumer<String> warnings) {
+            return matcher.open(signatures, warnings);
+        }
     }
 
     private static Duration positive(String key, String text) {

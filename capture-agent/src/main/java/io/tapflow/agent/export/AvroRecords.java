@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.Address16;
 import io.tapflow.schema.Direction;
 import io.tapflow.schema.EndReason;
@@ -56,6 +57,16 @@ public final class AvroRecords {
             mplsLabels.add(t.mplsLabel(slot));
         }
         r.setTunnelType(TUNNELS[t.tunnelType(slot)]);
+        int n = t.signatureCount(slot);
+        if (n == 0) {
+            r.setSignatureIds(List.of());
+        } else {
+            Integer[] ids = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = t.signatureId(slot, i);
+            }
+            r.setSignatureIds(List.of(ids));
+        }
         r.setPacketsFwd(t.packetsFwd(slot));
         r.setPacketsRev(t.packetsRev(slot));
         r.setBytesFwd(t.bytesFwd(slot));
@@ -70,7 +81,8 @@ public final class AvroRecords {
     }
 
     public PayloadSample sample(FlowTable t, int slot, int direction, int packetIndex, long tsNs,
-                                MemorySegment data, long payloadOffset, int capturedBytes, int payloadLength) {
+                                MemorySegment data, long payloadOffset, int capturedBytes, int payloadLength,
+                                MatchedIds signatures) {
         PayloadSample s = sample;
         s.setFlowSeq(t.flowSeq(slot));
         s.setIpVersion(t.ipVersion(slot));
@@ -87,7 +99,20 @@ public final class AvroRecords {
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, payloadOffset, bytes, 0, capturedBytes);
         s.setPayload(java.nio.ByteBuffer.wrap(bytes));
         s.setPayloadLength(payloadLength);
+        s.setSignatureIds(ids(signatures.array(), signatures.count()));
         return s;
+    }
+
+    /** The record owns its list (the array is reused); most samples match nothing and share the empty list. */
+    private static List<Integer> ids(int[] ids, int n) {
+        if (n == 0) {
+            return List.of();
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = ids[i];
+        }
+        return List.of(boxed);
     }
 
     public AgentIdentity identity() {

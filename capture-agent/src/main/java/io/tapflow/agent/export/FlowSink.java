@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ public interface FlowSink extends AutoCloseable {
 
     /** A payload sample of the packet just metered. */
     void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs,
-                MemorySegment data, long payloadOffset, int capturedBytes, int payloadLength);
+                MemorySegment data, long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures);
 
     /** The stats of one flush cycle. */
     void stats(AgentStats stats);

@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import io.tapflow.schema.TunnelType;
@@ -72,6 +73,11 @@ public final class JsonLinesSink implements FlowSink {
         b.append(",\"tunnel\":\"").append(TUNNELS[t.tunnelType(slot)].name()).append('"');
         b.append(",\"fragments\":").append(t.fragments(slot));
         b.append(",\"end_reason\":\"").append(reason.name()).append('"');
+        b.append(",\"signature_ids\":[");
+        for (int i = 0, n = t.signatureCount(slot); i < n; i++) {
+            b.append(i == 0 ? "" : ",").append(t.signatureId(slot, i));
+        }
+        b.append(']');
         if (extra != null) {
             extra.append(b, t, slot, reason);
         }
@@ -102,7 +108,7 @@ public final class JsonLinesSink implements FlowSink {
 
     @Override
     public void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
     }
 
     @Override

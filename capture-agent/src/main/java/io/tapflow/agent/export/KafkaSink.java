@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.AvroCodec;
 import io.tapflow.schema.EndReason;
@@ -110,8 +111,8 @@ public final class KafkaSink implements FlowSink {
 
     @Override
     public void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
-        PayloadSample s = records.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength);
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
+        PayloadSample s = records.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength, signatures);
         offer(new ProducerRecord<>(topics.payload(), FlowKeys.of(s), sampleCodec.encode(s)));
     }
 

@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ public final class NullSink implements FlowSink {
 
     @Override
     public void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tapflow.agent.export;
 
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
@@ -25,8 +26,8 @@ public final class SynchronizedSink implements FlowSink {
 
     @Override
     public synchronized void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                                    long payloadOffset, int capturedBytes, int payloadLength) {
-        delegate.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength);
+                                    long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
+        delegate.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength, signatures);
     }
 
     @Override

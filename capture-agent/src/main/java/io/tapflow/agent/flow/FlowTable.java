@@ -12,8 +12,10 @@ import java.util.Arrays;
  * open-addressing index ({@code int[]}, linear probing, load factor at most 0.5, backward-shift deletion) maps a
  * symmetric hash of the key to the record. An index entry is the record's slot + 1 in its low bits and, in the bits
  * the capacity leaves free, a tag taken from the top of the hash: a probe skips most other flows' entries without
- * reading their records, which are cache misses in a large table. Total: 120 bytes per flow of capacity (a power
- * of two), 112 to 128 otherwise. Nothing is allocated per packet. Single-threaded: one table per capture thread.
+ * reading their records, which are cache misses in a large table. Up to {@value #SIGNATURES_PER_FLOW} signature ids
+ * per flow (16 bytes) live in a separate array that only flows with matched samples touch. Total: 136 bytes per flow
+ * of capacity (a power of two), 128 to 144 otherwise. Nothing is allocated per packet. Single-threaded: one table
+ * per capture thread.
  *
  * <p>Time is capture time (nanoseconds), so replaying a file gives the flows live capture would: a flow idle longer
  * than the idle timeout ends (and a later packet starts a new flow), a flow older than the active timeout is exported
@@ -34,7 +36,7 @@ public final class FlowTable {
     static final int PACKETS_REV = 8;
     static final int BYTES_FWD = 9;
     static final int BYTES_REV = 10;
-    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | reserved 8. */
+    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | signature ids 4 | ids dropped 1 | reserved 3. */
     static final int MISC = 11;
     /** Flow sequence number of the current record; when the slot is free, the next free slot. */
     static final int SEQ = 12;
@@ -49,6 +51,10 @@ public final class FlowTable {
     private static final int SAMPLES_FWD_SHIFT = 40;
     private static final int SAMPLES_REV_SHIFT = 44;
     private static final int MPLS_DEPTH_SHIFT = 48;
+    private static final int SIGNATURES_SHIFT = 56;
+    private static final long SIGNATURES_DROPPED = 1L << 60;
+    /** Distinct signature ids a flow keeps (the union over its payload samples); more are counted, not kept. */
+    public static final int SIGNATURES_PER_FLOW = 8;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;
@@ -63,6 +69,11 @@ public final class FlowTable {
     public static final int REVERSE = 1;
 
     private final long[] records;
+    /**
+     * {@value #SIGNATURES_PER_FLOW} signature ids (16 bits each) per slot, apart from the records: only flows whose
+     * samples matched touch it, and the count in MISC says how many are valid, so a new flow needs no clearing.
+     */
+    private final char[] signatures;
     private final int[] index;
     private final int indexMask;
     /** Index entry: tag (the top {@code 32 - slotBits} bits of the hash) | slot + 1 (the low {@code slotBits} bits). */
@@ -107,6 +118,7 @@ public final class FlowTable {
         }
         this.capacity = capacity;
         this.records = new long[capacity * STRIDE];
+        this.signatures = new char[capacity * SIGNATURES_PER_FLOW];
         int slots = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
         this.index = new int[slots];
         this.indexMask = slots - 1;
@@ -120,7 +132,7 @@ public final class FlowTable {
 
     /** Bytes of memory the table holds, whatever its fill. */
     public long memoryBytes() {
-        return (long) records.length * Long.BYTES + (long) index.length * Integer.BYTES;
+        return (long) records.length * Long.BYTES + (long) index.length * Integer.BYTES + (long) signatures.length * Character.BYTES;
     }
 
     /**
@@ -340,6 +352,45 @@ public final class FlowTable {
         return (int) (records[base + PACKETS_FWD] + records[base + PACKETS_REV] - 1);
     }
 
+    /**
+     * Adds a signature id (1..65535) the pattern matcher found in one of the flow's samples, unless the flow has it.
+     *
+     * @return false when the flow already keeps {@value #SIGNATURES_PER_FLOW} other ids and drops this one
+     */
+    public boolean addSignature(int slot, int id) {
+        int base = slot * STRIDE;
+        long misc = records[base + MISC];
+        int n = (int) (misc >>> SIGNATURES_SHIFT) & 0xF;
+        int at = slot * SIGNATURES_PER_FLOW;
+        for (int i = 0; i < n; i++) {
+            if (signatures[at + i] == id) {
+                return true;
+            }
+        }
+        if (n == SIGNATURES_PER_FLOW) {
+            records[base + MISC] = misc | SIGNATURES_DROPPED;
+            return false;
+        }
+        signatures[at + n] = (char) id;
+        records[base + MISC] = (misc & ~(0xFL << SIGNATURES_SHIFT)) | ((long) (n + 1) << SIGNATURES_SHIFT);
+        return true;
+    }
+
+    /** Distinct signature ids the flow's samples matched, at most {@value #SIGNATURES_PER_FLOW}. */
+    public int signatureCount(int slot) {
+        return (int) (records[slot * STRIDE + MISC] >>> SIGNATURES_SHIFT) & 0xF;
+    }
+
+    /** The {@code i}th signature id of the flow, in the order first matched. */
+    public int signatureId(int slot, int i) {
+        return signatures[slot * SIGNATURES_PER_FLOW + i];
+    }
+
+    /** Whether the flow matched more distinct signatures than it keeps. */
+    public boolean signaturesDropped(int slot) {
+        return (records[slot * STRIDE + MISC] & SIGNATURES_DROPPED) != 0;
+    }
+
     /** Ends idle and closed flows and slices flows older than the active timeout. Runs once per flush cycle. */
     public void sweep(long nowNs) {
         long[] rec = records;
@@ -369,7 +420,9 @@ public final class FlowTable {
                 rec[base + PACKETS_REV] = 0;
                 rec[base + BYTES_FWD] = 0;
                 rec[base + BYTES_REV] = 0;
-                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT)) | (0xFFL << 16);
+                // A slice keeps what describes the whole flow: tunnel, MPLS depth, samples taken, signature ids.
+                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT
+                        | 0x1FL << SIGNATURES_SHIFT)) | (0xFFL << 16);
                 rec[base + EXTRA] &= 0xFFFF_FFFFL;
                 rec[base + SEQ] = nextSeqAndAdvance();
             }

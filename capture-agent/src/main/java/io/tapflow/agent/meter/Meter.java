@@ -6,12 +6,18 @@ import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.flow.FlowTable;
 import io.tapflow.agent.flow.FragmentTracker;
 import io.tapflow.agent.source.FrameBatch;
+import io.tapflow.classifier.match.MatchedIds;
+import io.tapflow.classifier.match.PatternMatcher;
+import io.tapflow.classifier.match.PatternScanner;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One capture thread's hot path: frames → decoder → fragment tracker → flow table → payload sampler, on capture time.
- * Every {@code flushInterval} of capture time it sweeps the table and ends a stats cycle. Allocates nothing per packet.
+ * Every {@code flushInterval} of capture time it sweeps the table and ends a stats cycle. With a pattern matcher, each
+ * payload sample is scanned once here: its signature ids go with the sample and into the flow's record. Allocates
+ * nothing per packet.
  */
 public final class Meter {
     /** Frames decoded and warmed together before any is accounted. */
@@ -30,9 +36,22 @@ public final class Meter {
     private final MeterCounters counters = new MeterCounters();
     private long now = Long.MIN_VALUE;
     private long nextSweep = Long.MIN_VALUE;
+    /** This thread's scratch of the pattern matcher, or null when none runs. */
+    private final PatternScanner scanner;
+    private final MatchedIds sampleIds;
+    /** The sampled bytes, copied out of the batch for the scanner (the matchers scan byte arrays). */
+    private final byte[] sampleBytes;
 
     public Meter(MeterSettings settings, FlowSink sink, CycleListener cycles) {
+        this(settings, sink, cycles, null);
+    }
+
+    /** @param matcher scans every payload sample, or null for none; shared between meters, each takes its own scanner */
+    public Meter(MeterSettings settings, FlowSink sink, CycleListener cycles, PatternMatcher matcher) {
         this.settings = settings;
+        this.scanner = matcher == null || !settings.sampling() ? null : matcher.newScanner();
+        this.sampleIds = matcher == null ? new MatchedIds(1) : MatchedIds.forSet(matcher.signatures());
+        this.sampleBytes = scanner == null ? null : new byte[settings.sampleBytes()];
         this.sink = sink;
         this.cycles = cycles;
         this.fragments = new FragmentTracker(settings.fragmentEntries(), Math.min(settings.idleTimeoutNs(), 30_000_000_000L));
@@ -125,8 +144,28 @@ public final class Meter {
         int index = table.takeSample(slot, dir, settings.samplePacketsPerDirection());
         if (index >= 0) {
             counters.samples++;
-            sink.sample(table, slot, dir, index, ts, batch.data(), packet.payloadOffset,
-                    Math.min(packet.payloadCaptured, settings.sampleBytes()), packet.payloadLength);
+            int captured = Math.min(packet.payloadCaptured, settings.sampleBytes());
+            if (scanner != null) {
+                match(slot, batch.data(), packet.payloadOffset, captured, packet.protocol);
+            }
+            sink.sample(table, slot, dir, index, ts, batch.data(), packet.payloadOffset, captured, packet.payloadLength,
+                    sampleIds);
+        }
+    }
+
+    private void match(int slot, MemorySegment data, long offset, int length, int l4proto) {
+        MatchedIds ids = sampleIds;
+        ids.clear();
+        MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset, sampleBytes, 0, length);
+        scanner.scan(sampleBytes, 0, length, l4proto, ids);
+        int n = ids.count();
+        if (n > 0) {
+            counters.samplesMatched++;
+            for (int i = 0; i < n; i++) {
+                if (!table.addSignature(slot, ids.id(i))) {
+                    counters.signatureIdsDropped++;
+                }
+            }
         }
     }
 

@@ -9,6 +9,13 @@ public final class MeterCounters {
     public long notIp;
     public long flowsExported;
     public long samples;
+    /** Samples in which the pattern matcher found at least one signature. */
+    public long samplesMatched;
+    /**
+     * Signature ids of samples that their flow had no room for (it keeps
+     * {@link io.tapflow.agent.flow.FlowTable#SIGNATURES_PER_FLOW}); counted per sample. The samples still carry them.
+     */
+    public long signatureIdsDropped;
     public final long[] malformed = new long[MalformedReason.values().length];
 
     public long malformedTotal() {
@@ -26,6 +33,8 @@ public final class MeterCounters {
         notIp += other.notIp;
         flowsExported += other.flowsExported;
         samples += other.samples;
+        samplesMatched += other.samplesMatched;
+        signatureIdsDropped += other.signatureIdsDropped;
         for (int i = 0; i < malformed.length; i++) {
             malformed[i] += other.malformed[i];
         }
@@ -39,6 +48,8 @@ public final class MeterCounters {
         c.notIp = notIp;
         c.flowsExported = flowsExported;
         c.samples = samples;
+        c.samplesMatched = samplesMatched;
+        c.signatureIdsDropped = signatureIdsDropped;
         System.arraycopy(malformed, 0, c.malformed, 0, malformed.length);
         return c;
     }

@@ -16,6 +16,7 @@ import io.tapflow.agent.source.PacketSource;
 import io.tapflow.agent.testing.CollectingSink;
 import io.tapflow.agent.testing.Metering;
 import io.tapflow.agent.testing.TestData;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.io.IOException;
@@ -226,7 +227,7 @@ class BadInputTest {
 
         @Override
         public void sample(FlowTable t, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                           long payloadOffset, int capturedBytes, int payloadLength) {
+                           long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
             if (capturedBytes <= 0 || capturedBytes > payloadLength) {
                 throw new AssertionError("sample of " + capturedBytes + " bytes of a " + payloadLength + "-byte payload");
             }

@@ -4,6 +4,7 @@ import io.tapflow.agent.export.AddressFormat;
 import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.export.Protocols;
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +40,7 @@ public final class CollectingSink implements FlowSink {
 
     @Override
     public void sample(FlowTable t, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
         samples.add(new Sample(t.flowSeq(slot), direction, packetIndex, capturedBytes, payloadLength));
     }
 

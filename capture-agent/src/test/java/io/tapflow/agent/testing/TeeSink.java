@@ -2,6 +2,7 @@ package io.tapflow.agent.testing;
 
 import io.tapflow.agent.export.FlowSink;
 import io.tapflow.agent.flow.FlowTable;
+import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
 import java.lang.foreign.MemorySegment;
@@ -24,9 +25,9 @@ public final class TeeSink implements FlowSink {
 
     @Override
     public void sample(FlowTable table, int slot, int direction, int packetIndex, long tsNs, MemorySegment data,
-                       long payloadOffset, int capturedBytes, int payloadLength) {
+                       long payloadOffset, int capturedBytes, int payloadLength, MatchedIds signatures) {
         for (FlowSink s : sinks) {
-            s.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength);
+            s.sample(table, slot, direction, packetIndex, tsNs, data, payloadOffset, capturedBytes, payloadLength, signatures);
         }
     }
 

@@ -20,4 +20,9 @@ public interface Dissector {
     }
 
     int inspect(Packet p, Findings f);
+
+    /** Whether this dissector may name {@code protocol} (a signature's protocol asks it first). */
+    default boolean recognises(String protocol) {
+        return name().equals(protocol);
+    }
 }

@@ -17,6 +17,11 @@ public final class GnutellaUdpDissector implements Dissector {
     }
 
     @Override
+    public boolean recognises(String protocol) {
+        return protocol.equals("Gnutella");
+    }
+
+    @Override
     public boolean handles(int l4proto) {
         return l4proto == 17;
     }

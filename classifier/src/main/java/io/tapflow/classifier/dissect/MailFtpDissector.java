@@ -13,6 +13,14 @@ public final class MailFtpDissector implements Dissector {
     }
 
     @Override
+    public boolean recognises(String protocol) {
+        return switch (protocol) {
+            case "POP3", "IMAP", "SMTP", "FTP_CONTROL" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
     public boolean handles(int l4proto) {
         return l4proto == 6;
     }

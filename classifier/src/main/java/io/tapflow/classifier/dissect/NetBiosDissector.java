@@ -18,6 +18,11 @@ public final class NetBiosDissector implements Dissector {
     }
 
     @Override
+    public boolean recognises(String protocol) {
+        return protocol.equals("NetBIOS") || protocol.equals("SMBv1") || protocol.equals("SMBv23");
+    }
+
+    @Override
     public int inspect(Packet p, Findings f) {
         byte[] b = p.buf;
         int o = p.off;
