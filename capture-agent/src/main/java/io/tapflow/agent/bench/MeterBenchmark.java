@@ -7,6 +7,7 @@ import io.tapflow.agent.export.NullSink;
 import io.tapflow.agent.meter.CaptureReplay;
 import io.tapflow.agent.meter.Meter;
 import io.tapflow.agent.meter.MeterSettings;
+import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.schema.EndReason;
 import io.tapflow.schema.Topics;
 import java.io.PrintStream;
@@ -86,7 +87,14 @@ public final class MeterBenchmark {
      * @param out where the run lines and the summary go (null: nowhere)
      */
     public static Result run(Path trace, int flowCapacity, int warmupRuns, int measuredRuns, PrintStream out) {
-        return measure("meter", trace, flowCapacity, warmupRuns, measuredRuns, out, NullSink::new);
+        return run(trace, flowCapacity, warmupRuns, measuredRuns, null, out);
+    }
+
+    /** {@link #run(Path, int, int, int, PrintStream)} with {@code matcher} (null: none) scanning every payload sample. */
+    public static Result run(Path trace, int flowCapacity, int warmupRuns, int measuredRuns, PatternMatcher matcher,
+                             PrintStream out) {
+        return measure(matcher == null ? "meter" : "meter+" + matcher.engine().configName(), trace, flowCapacity, warmupRuns,
+                measuredRuns, out, NullSink::new, matcher);
     }
 
     /**
@@ -99,7 +107,7 @@ public final class MeterBenchmark {
         AgentIdentity identity = new AgentIdentity("bench", "bench", System.currentTimeMillis());
         KafkaSink.KafkaTopics topics = new KafkaSink.KafkaTopics(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS);
         return measure("meter+kafka", trace, flowCapacity, warmupRuns, measuredRuns, out,
-                () -> new KafkaSink(Map.of(), bootstrap, topics, identity, 1 << 20, Duration.ofMinutes(2), Duration.ofSeconds(30)));
+                () -> new KafkaSink(Map.of(), bootstrap, topics, identity, 1 << 20, Duration.ofMinutes(2), Duration.ofSeconds(30)), null);
     }
 
     /** The power of two at or above {@code flows}: the smallest table that holds them all. */
@@ -111,7 +119,7 @@ public final class MeterBenchmark {
     }
 
     private static Result measure(String label, Path trace, int flowCapacity, int warmupRuns, int measuredRuns,
-                                  PrintStream out, Supplier<FlowSink> sinks) {
+                                  PrintStream out, Supplier<FlowSink> sinks, PatternMatcher matcher) {
         if (!Files.isReadable(trace)) {
             throw new IllegalArgumentException(trace + ": no such file or not readable");
         }
@@ -131,7 +139,7 @@ public final class MeterBenchmark {
         long dropped = 0;
         for (int i = 0; i < warmupRuns + measuredRuns; i++) {
             boolean warmup = i < warmupRuns;
-            last = once(trace, settings, sinks.get());
+            last = once(trace, settings, sinks.get(), matcher);
             packets = last.packets;
             if (out != null) {
                 out.printf(Locale.ROOT, "%s run %d%s: %d packets in %.3f s = %.2f Mpps (CPU %.3f s = %.2f Mpps)%n", label, i + 1,
@@ -177,7 +185,7 @@ public final class MeterBenchmark {
                        FlowSink.SinkCounters sink) {
     }
 
-    private static Run once(Path trace, MeterSettings settings, FlowSink sink) {
+    private static Run once(Path trace, MeterSettings settings, FlowSink sink, PatternMatcher matcher) {
         Meter meter;
         CaptureReplay.Result r;
         int flows;
@@ -185,7 +193,7 @@ public final class MeterBenchmark {
         long cpu;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try {
-            meter = new Meter(settings, sink, (m, ts, lastCycle) -> { });
+            meter = new Meter(settings, sink, (m, ts, lastCycle) -> { }, matcher);
             CaptureReplay replay = new CaptureReplay(meter, 0, () -> false);
             long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();

@@ -1,11 +1,18 @@
 package io.tapflow.agent.cli;
 
+import io.tapflow.agent.bench.CapturePayloads;
 import io.tapflow.agent.bench.LossBenchmark;
+import io.tapflow.agent.bench.MatchBenchmark;
 import io.tapflow.agent.bench.MeterBenchmark;
 import io.tapflow.agent.bench.TraceGenerator;
 import io.tapflow.agent.bench.TraceGenerator.FrameSize;
 import io.tapflow.agent.bench.TraceGenerator.Popularity;
+import io.tapflow.classifier.match.MatcherEngine;
+import io.tapflow.classifier.match.PatternMatcher;
+import io.tapflow.classifier.match.Signature;
+import io.tapflow.classifier.match.SignatureSet;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +27,10 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench gen --out trace.pcap --packets 10000000 --flows 1000000",
             "  tapflow bench meter trace.pcap                     read+decode+flow table on one thread, in Mpps",
             "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)",
+            "  tapflow bench meter trace.pcap --matcher aho-corasick    the same with the pattern matcher over payload samples",
+            "  tapflow bench match --engine both                  pattern engines over the bundled captures' payloads, GB/s per core",
             "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair"},
-        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Loss.class})
+        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class})
 public final class BenchCommand {
 
     @Command(name = "gen", mixinStandardHelpOptions = true, usageHelpWidth = 120,
@@ -95,14 +104,85 @@ public final class BenchCommand {
         @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Also export every flow record to this broker (payload sampling on).")
         String kafka;
 
+        @Option(names = "--matcher", paramLabel = "ENGINE", defaultValue = "none",
+                description = "Pattern engine over every payload sample: none (default), aho-corasick, hyperscan.")
+        String matcher;
+
         @Override
         public Integer call() {
+            MatcherEngine engine = MatcherEngine.parse(matcher);
             if (kafka != null) {
+                if (engine != MatcherEngine.NONE) {
+                    throw new IllegalArgumentException("--matcher and --kafka: measure one at a time");
+                }
                 MeterBenchmark.withKafka(kafka, trace, capacity, warmup, runs, System.out);
-            } else {
-                MeterBenchmark.run(trace, capacity, warmup, runs, System.out);
+                return 0;
+            }
+            try (PatternMatcher m = engine == MatcherEngine.NONE ? null : engine.compile(SignatureSet.defaults())) {
+                MeterBenchmark.run(trace, capacity, warmup, runs, m, System.out);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "match", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+            description = {"Pattern engines on one thread over real payloads: the L4 payload of every payload-bearing packet of the",
+                "captures, one scan per payload with the whole signature set, repeated; prints GB/s of payload per core (thread",
+                "CPU time) and matches/s. Default captures: the bundled testdata/pcap/*. JVM flags: TAPFLOW_JAVA_OPTS."})
+    static final class Match implements Callable<Integer> {
+        @Option(names = "--read", arity = "1..*", paramLabel = "FILE", description = "Captures whose payloads to scan (default: testdata/pcap/*).")
+        List<Path> files;
+
+        @Option(names = "--engine", defaultValue = "both", description = "aho-corasick, hyperscan or both (default ${DEFAULT-VALUE}).")
+        String engine;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "Measured CPU seconds per engine, after a warm-up of half that (default ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(names = "--signatures", paramLabel = "FILE", description = "Signature file (default: the bundled signatures.v1.txt).")
+        Path signatures;
+
+        @Option(names = "--anywhere", description = "Stress: let every signature match anywhere (no fixed offsets), so every byte goes through the automaton.")
+        boolean anywhere;
+
+        @Override
+        public Integer call() throws IOException {
+            List<MatcherEngine> engines = engine.equalsIgnoreCase("both") ? List.of(MatcherEngine.AHO_CORASICK, MatcherEngine.HYPERSCAN)
+                    : List.of(MatcherEngine.parse(engine));
+            if (engines.contains(MatcherEngine.NONE) || seconds <= 0) {
+                throw new IllegalArgumentException("--engine must be aho-corasick, hyperscan or both, --seconds > 0");
+            }
+            List<Path> captures = files != null ? files : bundledCaptures();
+            SignatureSet set = signatures == null ? SignatureSet.defaults() : SignatureSet.load(signatures);
+            if (anywhere) {
+                set = SignatureSet.of(set.source() + " (every signature anywhere)", set.signatures().stream()
+                        .map(s -> new Signature(s.id(), s.protocol(), s.l4proto(), Signature.ANYWHERE, s.nocase(), s.bytes())).toList());
+            }
+            CapturePayloads payloads = CapturePayloads.read(captures);
+            System.out.printf(java.util.Locale.ROOT, "%d captures: %d payloads, %.1f MB (mean %.0f bytes); %d signatures from %s%n",
+                    captures.size(), payloads.count(), payloads.bytes() / 1e6, (double) payloads.bytes() / payloads.count(),
+                    set.size(), set.source());
+            long matches = -1;
+            for (MatcherEngine e : engines) {
+                MatchBenchmark.Result r = MatchBenchmark.run(payloads, set, e, seconds / 2, seconds, System.out);
+                if (matches >= 0 && r.matchesPerPass() != matches) {
+                    System.out.println("engines disagree: " + matches + " and " + r.matchesPerPass() + " matches per pass");
+                    return 1;
+                }
+                matches = r.matchesPerPass();
+            }
+            return 0;
+        }
+
+        private static List<Path> bundledCaptures() throws IOException {
+            String home = System.getenv("TAPFLOW_HOME");
+            Path dir = Path.of(home == null ? "." : home, "testdata", "pcap");
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalArgumentException("no bundled captures at " + dir + ": give --read FILE...");
+            }
+            try (var list = Files.list(dir)) {
+                return list.filter(Files::isRegularFile).sorted().toList();
+            }
         }
     }
 

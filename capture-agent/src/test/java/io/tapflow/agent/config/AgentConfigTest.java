@@ -3,6 +3,8 @@ package io.tapflow.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tapflow.classifier.match.MatcherEngine;
+import io.tapflow.classifier.match.SignatureSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +30,35 @@ class AgentConfigTest {
         assertThat(example.capture.threads).isEqualTo(defaults.capture.threads);
         assertThat(example.capture.ringMb).isEqualTo(defaults.capture.ringMb);
         assertThat(example.capture.promiscuous).isEqualTo(defaults.capture.promiscuous);
+        assertThat(example.pattern.engine).isEqualTo(defaults.pattern.engine);
+        assertThat(example.pattern.signatures).isEqualTo(defaults.pattern.signatures);
         var concluded = example.conclude();
         assertThat(concluded.meter().idleTimeoutNs()).isEqualTo(30_000_000_000L);
         assertThat(concluded.meter().activeTimeoutNs()).isEqualTo(120_000_000_000L);
+    }
+
+    @Test
+    void patternKeysLoadFromYamlEnvironmentAndAreValidated() throws IOException {
+        AgentConfig.Concluded defaults = new AgentConfig().conclude();
+        assertThat(defaults.matcher()).isEqualTo(MatcherEngine.AHO_CORASICK);
+        assertThat(defaults.signatures().source()).isEqualTo(SignatureSet.DEFAULT_RESOURCE);
+        assertThat(AgentConfig.load(write("pattern:\n  engine: none\n")).conclude().signatures()).isNull();
+        Path sigs = dir.resolve("mine.txt");
+        Files.writeString(sigs, "# mine\n7 HTTP tcp GET\\s\n");
+        AgentConfig.Concluded mine = AgentConfig.load(write("pattern:\n  engine: hyperscan\n  signatures: " + sigs + "\n")).conclude();
+        assertThat(mine.matcher()).isEqualTo(MatcherEngine.HYPERSCAN);
+        assertThat(mine.signatures().size()).isEqualTo(1);
+        AgentConfig env = AgentConfig.load(null, Map.of("TAPFLOW_MATCHER", "none", "TAPFLOW_SIGNATURES", sigs.toString()));
+        assertThat(env.pattern.engine).isEqualTo("none");
+        assertThat(env.pattern.signatures).isEqualTo(sigs.toString());
+        assertThatThrownBy(() -> AgentConfig.load(write("pattern:\n  engine: regex\n")).conclude())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pattern.engine").hasMessageContaining("'regex'");
+        Files.writeString(sigs, "7 HTTP tcp GET\n8 HTTP tcp \\xZ1\n");
+        assertThatThrownBy(() -> AgentConfig.load(write("pattern:\n  signatures: " + sigs + "\n")).conclude())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("pattern.signatures")
+                .hasMessageContaining(sigs + " line 2");
+        assertThatThrownBy(() -> AgentConfig.load(write("pattern:\n  signatures: " + dir.resolve("none.txt") + "\n")).conclude())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("none.txt");
     }
 
     @Test

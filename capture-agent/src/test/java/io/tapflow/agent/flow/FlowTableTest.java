@@ -73,6 +73,55 @@ class FlowTableTest {
         return packet(B, 443, A, 40000, TCP, flags);
     }
 
+    // ---------------------------------------------------------------- signature ids
+
+    @Test
+    void aFlowKeepsEightDistinctSignatureIdsAndFlagsTheRest() {
+        FlowTable t = table();
+        int slot = t.update(aToB(SYN), 0, 60);
+        assertThat(t.signatureCount(slot)).isZero();
+        for (int id = 1; id <= FlowTable.SIGNATURES_PER_FLOW; id++) {
+            assertThat(t.addSignature(slot, id * 1000)).isTrue();
+            assertThat(t.addSignature(slot, id * 1000)).as("again: kept once").isTrue();
+        }
+        assertThat(t.signaturesDropped(slot)).isFalse();
+        assertThat(t.addSignature(slot, 65_535)).isFalse();
+        assertThat(t.addSignature(slot, 3000)).as("one it has").isTrue();
+        assertThat(t.signaturesDropped(slot)).isTrue();
+        assertThat(t.signatureCount(slot)).isEqualTo(8);
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < t.signatureCount(slot); i++) {
+            ids.add(t.signatureId(slot, i));
+        }
+        assertThat(ids).containsExactly(1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000);
+        // Other fields are untouched by the ids sharing their word.
+        t.update(bToA(SYN | ACK), S, 60);
+        assertThat(t.packetsFwd(slot)).isEqualTo(1);
+        assertThat(t.packetsRev(slot)).isEqualTo(1);
+        assertThat(t.tcpFlagsRev(slot)).isEqualTo(SYN | ACK);
+        assertThat(t.signatureCount(slot)).isEqualTo(8);
+    }
+
+    @Test
+    void signatureIdsSurviveActiveTimeoutSlicesAndAreGoneForTheNextFlowInTheSlot() {
+        FlowTable t = table(4, 30 * S, 60 * S, 2 * S);
+        int slot = t.update(aToB(SYN), 0, 60);
+        t.addSignature(slot, 30);
+        t.update(bToA(SYN | ACK), 25 * S, 60);
+        t.update(aToB(ACK), 50 * S, 60);
+        t.sweep(61 * S); // active timeout: a slice is exported, the flow goes on
+        assertThat(ended).hasSize(1);
+        assertThat(ended.get(0).reason()).isEqualTo(EndReason.ACTIVE_TIMEOUT);
+        assertThat(t.signatureCount(slot)).isEqualTo(1);
+        assertThat(t.signatureId(slot, 0)).isEqualTo(30);
+        t.update(aToB(RST), 62 * S, 60);
+        t.sweep(100 * S);
+        assertThat(ended).hasSize(2);
+        int next = t.update(packet(A, 1, B, 2, UDP, 0), 101 * S, 60);
+        assertThat(t.signatureCount(next)).isZero();
+        assertThat(t.signaturesDropped(next)).isFalse();
+    }
+
     // ---------------------------------------------------------------- merging and direction
 
     @Test

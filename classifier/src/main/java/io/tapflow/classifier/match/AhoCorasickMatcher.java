@@ -1,25 +1,63 @@
 package io.tapflow.classifier.match;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeMap;
+
 /**
- * The pure-Java engine: one {@link LiteralAutomaton} per transport (TCP, UDP, other), each holding only the
- * signatures that apply to it. The automata are immutable, so a scanner is only a view: scanning allocates nothing.
+ * The pure-Java engine. Per transport (TCP, UDP, other), over the signatures that apply to it: one Aho–Corasick DFA
+ * ({@link LiteralAutomaton}) of the signatures that may match anywhere, scanned over the whole payload; and for each
+ * fixed offset a trie of the signatures anchored there, walked from that offset only until no pattern can match (a
+ * few bytes): a set of anchored protocol signatures costs a handful of steps per payload, whatever its length.
+ * Everything is immutable, so a scanner is only a view and scanning allocates nothing.
  */
 public final class AhoCorasickMatcher implements PatternMatcher {
     private final SignatureSet set;
-    private final LiteralAutomaton tcp;
-    private final LiteralAutomaton udp;
-    private final LiteralAutomaton other;
+    private final Transport tcp;
+    private final Transport udp;
+    private final Transport other;
 
     public AhoCorasickMatcher(SignatureSet set) {
         this.set = set;
-        this.tcp = automaton(set, 6);
-        this.udp = automaton(set, 17);
-        this.other = automaton(set, 0);
+        this.tcp = Transport.of(set.forTransport(6));
+        this.udp = Transport.of(set.forTransport(17));
+        this.other = Transport.of(set.forTransport(0));
     }
 
-    private static LiteralAutomaton automaton(SignatureSet set, int l4) {
-        var list = set.forTransport(l4);
-        return list.isEmpty() ? null : new LiteralAutomaton(list);
+    /** The automata of one transport: floating (null if none) and anchored ones by ascending offset. */
+    private record Transport(LiteralAutomaton floating, int[] offsets, LiteralAutomaton[] anchored) {
+        static Transport of(List<Signature> list) {
+            List<Signature> floating = list.stream().filter(s -> !s.anchored()).toList();
+            TreeMap<Integer, List<Signature>> byOffset = new TreeMap<>();
+            for (Signature s : list) {
+                if (s.anchored()) {
+                    byOffset.computeIfAbsent(s.offset(), k -> new ArrayList<>()).add(s);
+                }
+            }
+            int[] offsets = byOffset.keySet().stream().mapToInt(Integer::intValue).toArray();
+            LiteralAutomaton[] anchored = byOffset.values().stream().map(l -> new LiteralAutomaton(l, true))
+                    .toArray(LiteralAutomaton[]::new);
+            return new Transport(floating.isEmpty() ? null : new LiteralAutomaton(floating, false), offsets, anchored);
+        }
+
+        void scan(byte[] buf, int off, int len, MatchSink sink) {
+            int[] o = offsets;
+            for (int k = 0; k < o.length && o[k] < len; k++) {
+                anchored[k].walk(buf, off, len, o[k], sink);
+            }
+            if (floating != null) {
+                floating.scan(buf, off, len, sink);
+            }
+        }
+
+        int states() {
+            int n = floating == null ? 0 : floating.states();
+            for (LiteralAutomaton a : anchored) {
+                n += a.states();
+            }
+            return n;
+        }
     }
 
     @Override
@@ -35,17 +73,14 @@ public final class AhoCorasickMatcher implements PatternMatcher {
     @Override
     public PatternScanner newScanner() {
         return (buf, off, len, l4proto, sink) -> {
-            LiteralAutomaton a = l4proto == 6 ? tcp : l4proto == 17 ? udp : other;
-            if (a != null && len > 0) {
-                java.util.Objects.checkFromIndexSize(off, len, buf.length);
-                a.scan(buf, off, len, sink);
-            }
+            Objects.checkFromIndexSize(off, len, buf.length);
+            (l4proto == 6 ? tcp : l4proto == 17 ? udp : other).scan(buf, off, len, sink);
         };
     }
 
-    /** States of the TCP automaton (for sizes in messages and tests). */
-    public int tcpStates() {
-        return tcp == null ? 0 : tcp.states();
+    /** DFA and trie states over all transports (for sizes in messages and tests). */
+    public int states() {
+        return tcp.states() + udp.states() + other.states();
     }
 
     @Override

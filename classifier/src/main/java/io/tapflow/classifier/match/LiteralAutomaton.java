@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An Aho–Corasick automaton over a list of literal signatures, compiled into a full DFA in flat int arrays.
+ * An Aho–Corasick automaton over a list of literal signatures, compiled into a full DFA in flat int arrays; or, for
+ * signatures anchored at one offset, the same trie without failure links, walked from that offset until it dies.
  *
  * <p>Input bytes are folded to lower case and mapped to byte classes (each byte some pattern uses is its own class,
  * all other bytes share class 0), so a row of the transition table is {@code classes} ints, not 256. A transition
@@ -28,8 +29,14 @@ final class LiteralAutomaton {
     private final int[] lengths;
     private final int[] offsets;
     private final boolean[] exact;
+    /** Anchored mode: the row of the dead state (every transition of a trie without a child), else -1. */
+    private final int deadRow;
 
-    LiteralAutomaton(List<Signature> list) {
+    /**
+     * @param anchored build a trie for signatures that all start at the same offset: no failure links, a missing
+     *                 child leads to a dead state where {@link #walk} stops
+     */
+    LiteralAutomaton(List<Signature> list, boolean anchored) {
         this.patterns = list.toArray(Signature[]::new);
         int n = patterns.length;
         ids = new int[n];
@@ -63,6 +70,9 @@ final class LiteralAutomaton {
             throw new IllegalArgumentException("signature set too large for one automaton: " + total + " states x " + classes + " classes");
         }
 
+        if (anchored) {
+            total++; // the dead state
+        }
         // Trie: goTo[s * classes + c] = child state or -1.
         int[] goTo = new int[total * classes];
         Arrays.fill(goTo, -1);
@@ -79,6 +89,8 @@ final class LiteralAutomaton {
             }
             ends[s] = append(ends[s], p);
         }
+        int dead = anchored ? states++ : -1;
+        deadRow = anchored ? dead * classes : -1;
 
         // Breadth-first: failure links, outputs merged along them, and the full transition function.
         int[] fail = new int[states];
@@ -93,24 +105,28 @@ final class LiteralAutomaton {
                 next[k] = child;
                 queue.add(child);
             } else {
-                next[k] = 0;
+                next[k] = anchored ? dead : 0;
             }
+        }
+        if (anchored) {
+            out[dead] = new int[0];
+            Arrays.fill(next, dead * classes, dead * classes + classes, dead);
         }
         while (!queue.isEmpty()) {
             int s = queue.poll();
             int[] own = ends[s] == null ? new int[0] : ends[s];
-            int[] inherited = out[fail[s]];
+            int[] inherited = anchored ? new int[0] : out[fail[s]];
             int[] merged = Arrays.copyOf(own, own.length + inherited.length);
             System.arraycopy(inherited, 0, merged, own.length, inherited.length);
             out[s] = merged;
             for (int k = 0; k < classes; k++) {
                 int child = goTo[s * classes + k];
                 if (child > 0) {
-                    fail[child] = next[fail[s] * classes + k];
+                    fail[child] = anchored ? 0 : next[fail[s] * classes + k];
                     next[s * classes + k] = child;
                     queue.add(child);
                 } else {
-                    next[s * classes + k] = next[fail[s] * classes + k];
+                    next[s * classes + k] = anchored ? dead : next[fail[s] * classes + k];
                 }
             }
         }
@@ -157,6 +173,25 @@ final class LiteralAutomaton {
         for (int i = off; i < end; i++) {
             int t = d[row + cls[buf[i] & 0xFF]];
             row = t & ROW;
+            if (t < 0) {
+                report(buf, off, i, row / classes, sink);
+            }
+        }
+    }
+
+    /** Anchored mode: walks the trie from {@code buf[off + start]} while a pattern may still match. */
+    void walk(byte[] buf, int off, int len, int start, MatchSink sink) {
+        int[] d = delta;
+        int[] cls = classOf;
+        int dead = deadRow;
+        int row = 0;
+        int end = off + len;
+        for (int i = off + start; i < end; i++) {
+            int t = d[row + cls[buf[i] & 0xFF]];
+            row = t & ROW;
+            if (row == dead) {
+                return;
+            }
             if (t < 0) {
                 report(buf, off, i, row / classes, sink);
             }
