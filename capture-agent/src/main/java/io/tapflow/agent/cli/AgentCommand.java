@@ -87,7 +87,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--replay-speed", paramLabel = "X", description = "0 = as fast as possible (default), 1 = real time, 10 = ten times faster.")
     Double replaySpeed;
 
-    @Option(names = "--flow-capacity", paramLabel = "N", description = "Flows the table holds (preallocated, ~120 bytes each; default 262144).")
+    @Option(names = "--flow-capacity", paramLabel = "N", description = "Flows the table holds (preallocated, ~128 bytes each; default 262144).")
     Integer capacity;
 
     @Option(names = "--idle-timeout", paramLabel = "DURATION", description = "End a flow after this long without packets (default 30s).")

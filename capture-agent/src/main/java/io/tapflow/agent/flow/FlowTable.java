@@ -13,8 +13,8 @@ import java.util.Arrays;
  * symmetric hash of the key to the record. An index entry is the record's slot + 1 in its low bits and, in the bits
  * the capacity leaves free, a tag taken from the top of the hash: a probe skips most other flows' entries without
  * reading their records, which are cache misses in a large table. Up to {@value #SIGNATURES_PER_FLOW} signature ids
- * per flow (16 bytes) live in a separate array that only flows with matched samples touch. Total: 136 bytes per flow
- * of capacity (a power of two), 128 to 144 otherwise. Nothing is allocated per packet. Single-threaded: one table
+ * per flow (8 bytes) live in a separate array that only flows with matched samples touch. Total: 128 bytes per flow
+ * of capacity (a power of two), 120 to 136 otherwise. Nothing is allocated per packet. Single-threaded: one table
  * per capture thread.
  *
  * <p>Time is capture time (nanoseconds), so replaying a file gives the flows live capture would: a flow idle longer
@@ -53,8 +53,11 @@ public final class FlowTable {
     private static final int MPLS_DEPTH_SHIFT = 48;
     private static final int SIGNATURES_SHIFT = 56;
     private static final long SIGNATURES_DROPPED = 1L << 60;
-    /** Distinct signature ids a flow keeps (the union over its payload samples); more are counted, not kept. */
-    public static final int SIGNATURES_PER_FLOW = 8;
+    /**
+     * Distinct signature ids a flow keeps (the union over its payload samples, first matched first); more are flagged
+     * and counted, not kept (the samples carry all of theirs). Four 16-bit ids keep a flow within 128 bytes.
+     */
+    public static final int SIGNATURES_PER_FLOW = 4;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_SYN = 0x02;
     private static final int TCP_RST = 0x04;

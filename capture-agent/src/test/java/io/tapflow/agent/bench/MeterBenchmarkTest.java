@@ -30,8 +30,8 @@ class MeterBenchmarkTest {
         assertThat(r.packets()).isEqualTo(20_000);
         assertThat(r.flows()).isEqualTo(1_000);
         assertThat(r.flowCapacity()).isEqualTo(MeterBenchmark.DEFAULT_FLOW_CAPACITY);
-        assertThat(r.bytesPerFlow()).isEqualTo(136.0); // 112 record + 8 index + 16 signature ids
-        assertThat(r.bytesPerFlow()).isLessThanOrEqualTo(144.0);
+        assertThat(r.bytesPerFlow()).isEqualTo(128.0); // 112 record + 8 index + 8 signature ids
+        assertThat(r.bytesPerFlow()).isLessThanOrEqualTo(128.0);
         assertThat(r.runSeconds()).hasSize(3).allMatch(s -> s > 0);
         assertThat(r.bestMpps()).isGreaterThanOrEqualTo(r.medianMpps()).isPositive();
         assertThat(r.evicted()).isZero();
@@ -39,7 +39,7 @@ class MeterBenchmarkTest {
         assertThat(out).contains("meter run 1 (warm-up)", "meter run 4:");
         assertThat(out.lines().reduce((a, b) -> b).orElseThrow())
                 .matches("meter: \\d+\\.\\d\\d Mpps \\(median of 3, best \\d+\\.\\d\\d\\) 20000 packets, 1000 flows, "
-                        + "flow table 136\\.0 bytes/flow.*");
+                        + "flow table 128\\.0 bytes/flow.*");
     }
 
     @Test

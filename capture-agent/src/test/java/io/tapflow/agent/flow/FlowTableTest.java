@@ -76,7 +76,7 @@ class FlowTableTest {
     // ---------------------------------------------------------------- signature ids
 
     @Test
-    void aFlowKeepsEightDistinctSignatureIdsAndFlagsTheRest() {
+    void aFlowKeepsFourDistinctSignatureIdsAndFlagsTheRest() {
         FlowTable t = table();
         int slot = t.update(aToB(SYN), 0, 60);
         assertThat(t.signatureCount(slot)).isZero();
@@ -88,18 +88,18 @@ class FlowTableTest {
         assertThat(t.addSignature(slot, 65_535)).isFalse();
         assertThat(t.addSignature(slot, 3000)).as("one it has").isTrue();
         assertThat(t.signaturesDropped(slot)).isTrue();
-        assertThat(t.signatureCount(slot)).isEqualTo(8);
+        assertThat(t.signatureCount(slot)).isEqualTo(4);
         List<Integer> ids = new ArrayList<>();
         for (int i = 0; i < t.signatureCount(slot); i++) {
             ids.add(t.signatureId(slot, i));
         }
-        assertThat(ids).containsExactly(1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000);
+        assertThat(ids).containsExactly(1000, 2000, 3000, 4000);
         // Other fields are untouched by the ids sharing their word.
         t.update(bToA(SYN | ACK), S, 60);
         assertThat(t.packetsFwd(slot)).isEqualTo(1);
         assertThat(t.packetsRev(slot)).isEqualTo(1);
         assertThat(t.tcpFlagsRev(slot)).isEqualTo(SYN | ACK);
-        assertThat(t.signatureCount(slot)).isEqualTo(8);
+        assertThat(t.signatureCount(slot)).isEqualTo(4);
     }
 
     @Test
