@@ -25,8 +25,12 @@ public final class AhoCorasickMatcher implements PatternMatcher {
         this.other = Transport.of(set.forTransport(0));
     }
 
-    /** The automata of one transport: floating (null if none) and anchored ones by ascending offset. */
-    private record Transport(LiteralAutomaton floating, int[] offsets, LiteralAutomaton[] anchored) {
+    /**
+     * The automata of one transport: floating (null if none) and anchored ones by ascending offset, with the bytes
+     * each anchored trie may start with ({@code starts[k * 256 + b]}): most payloads start none of them, and one
+     * table lookup per offset then replaces the walk.
+     */
+    private record Transport(LiteralAutomaton floating, int[] offsets, LiteralAutomaton[] anchored, boolean[] starts) {
         static Transport of(List<Signature> list) {
             List<Signature> floating = list.stream().filter(s -> !s.anchored()).toList();
             TreeMap<Integer, List<Signature>> byOffset = new TreeMap<>();
@@ -38,13 +42,22 @@ public final class AhoCorasickMatcher implements PatternMatcher {
             int[] offsets = byOffset.keySet().stream().mapToInt(Integer::intValue).toArray();
             LiteralAutomaton[] anchored = byOffset.values().stream().map(l -> new LiteralAutomaton(l, true))
                     .toArray(LiteralAutomaton[]::new);
-            return new Transport(floating.isEmpty() ? null : new LiteralAutomaton(floating, false), offsets, anchored);
+            boolean[] starts = new boolean[anchored.length * 256];
+            for (int k = 0; k < anchored.length; k++) {
+                for (int b = 0; b < 256; b++) {
+                    starts[k * 256 + b] = anchored[k].canStart(b);
+                }
+            }
+            return new Transport(floating.isEmpty() ? null : new LiteralAutomaton(floating, false), offsets, anchored, starts);
         }
 
         void scan(byte[] buf, int off, int len, MatchSink sink) {
             int[] o = offsets;
+            boolean[] s = starts;
             for (int k = 0; k < o.length && o[k] < len; k++) {
-                anchored[k].walk(buf, off, len, o[k], sink);
+                if (s[k << 8 | (buf[off + o[k]] & 0xFF)]) {
+                    anchored[k].walk(buf, off, len, o[k], sink);
+                }
             }
             if (floating != null) {
                 floating.scan(buf, off, len, sink);

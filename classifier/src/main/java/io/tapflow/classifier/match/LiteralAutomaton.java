@@ -179,6 +179,11 @@ final class LiteralAutomaton {
         }
     }
 
+    /** Anchored mode: whether a pattern may begin with byte {@code b} (else the walk would end at its first step). */
+    boolean canStart(int b) {
+        return (delta[classOf[b & 0xFF]] & ROW) != deadRow;
+    }
+
     /** Anchored mode: walks the trie from {@code buf[off + start]} while a pattern may still match. */
     void walk(byte[] buf, int off, int len, int start, MatchSink sink) {
         int[] d = delta;
