@@ -6,6 +6,8 @@ import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.match.PatternScanner;
 import io.tapflow.classifier.match.SignatureSet;
 import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -15,7 +17,8 @@ import java.util.Locale;
 
 /**
  * Single-thread throughput of a pattern engine over real payloads: every payload of {@link CapturePayloads} scanned
- * in capture order, one scan call per payload (as the meter does per sample), passes repeated for a warm-up and then
+ * in capture order, one scan call per payload as the meter makes per sample (from a byte array, or in place in native
+ * memory for an engine that reads it, as the meter does on a mapped file or ring), passes repeated for a warm-up and then
  * for the measured time. Figures are by the scanning thread's CPU time: GB/s of payload per core, payloads and
  * matches per second. Every pass must report the same number of matches, and every engine the same as the others.
  *
@@ -68,21 +71,28 @@ public final class MatchBenchmark {
         if (payloads.count() == 0) {
             throw new IllegalArgumentException("no payload-bearing packets in the captures");
         }
-        try (PatternMatcher matcher = engine.compile(set); PatternScanner scanner = matcher.newScanner()) {
+        try (PatternMatcher matcher = engine.compile(set); PatternScanner scanner = matcher.newScanner();
+             Arena arena = Arena.ofConfined()) {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long bytes = payloads.bytes();
             Counter counter = new Counter();
-            long expected = pass(payloads, scanner, counter);
+            long base = 0;
+            if (scanner.scansNativeMemory()) {
+                MemorySegment copy = arena.allocate(Math.max(1, payloads.data().length));
+                MemorySegment.copy(MemorySegment.ofArray(payloads.data()), 0, copy, 0, payloads.data().length);
+                base = copy.address();
+            }
+            long expected = pass(payloads, scanner, base, counter);
             long warmupEnd = threads.getCurrentThreadCpuTime() + (long) (warmupSeconds * 1e9);
             while (threads.getCurrentThreadCpuTime() < warmupEnd) {
-                check(expected, pass(payloads, scanner, counter), engine);
+                check(expected, pass(payloads, scanner, base, counter), engine);
             }
             List<Double> cpu = new ArrayList<>();
             long measureEnd = threads.getCurrentThreadCpuTime() + (long) (seconds * 1e9);
             long wall0 = System.nanoTime();
             do {
                 long c0 = threads.getCurrentThreadCpuTime();
-                long found = pass(payloads, scanner, counter);
+                long found = pass(payloads, scanner, base, counter);
                 cpu.add((threads.getCurrentThreadCpuTime() - c0) / 1e9);
                 check(expected, found, engine);
             } while (threads.getCurrentThreadCpuTime() < measureEnd || cpu.size() < 3);
@@ -102,14 +112,21 @@ public final class MatchBenchmark {
         }
     }
 
-    private static long pass(CapturePayloads p, PatternScanner scanner, Counter counter) {
+    /** @param base the payloads' copy in native memory, or 0 to scan the byte array */
+    private static long pass(CapturePayloads p, PatternScanner scanner, long base, Counter counter) {
         long before = counter.matches;
         byte[] data = p.data();
         int[] offsets = p.offsets();
         int[] lengths = p.lengths();
         int[] protos = p.l4protos();
-        for (int i = 0; i < offsets.length; i++) {
-            scanner.scan(data, offsets[i], lengths[i], protos[i], counter);
+        if (base != 0) {
+            for (int i = 0; i < offsets.length; i++) {
+                scanner.scanNative(base + offsets[i], lengths[i], protos[i], counter);
+            }
+        } else {
+            for (int i = 0; i < offsets.length; i++) {
+                scanner.scan(data, offsets[i], lengths[i], protos[i], counter);
+            }
         }
         return counter.matches - before;
     }

@@ -41,6 +41,8 @@ public final class Meter {
     /** The sampled bytes, copied out of the batch for the scanner (the matchers scan byte arrays), and a view of them. */
     private final byte[] sampleBytes;
     private final MemorySegment sampleSegment;
+    /** The engine reads the mapped file or ring itself (Hyperscan): no copy. */
+    private final boolean nativeScan;
 
     public Meter(MeterSettings settings, FlowSink sink, CycleListener cycles) {
         this(settings, sink, cycles, null);
@@ -53,6 +55,7 @@ public final class Meter {
         this.sampleIds = matcher == null ? new MatchedIds(1) : MatchedIds.forSet(matcher.signatures());
         this.sampleBytes = scanner == null ? null : new byte[settings.sampleBytes()];
         this.sampleSegment = scanner == null ? null : MemorySegment.ofArray(sampleBytes);
+        this.nativeScan = scanner != null && scanner.scansNativeMemory();
         this.sink = sink;
         this.cycles = cycles;
         this.fragments = new FragmentTracker(settings.fragmentEntries(), Math.min(settings.idleTimeoutNs(), 30_000_000_000L));
@@ -157,8 +160,12 @@ public final class Meter {
     private void match(int slot, MemorySegment data, long offset, int length, int l4proto) {
         MatchedIds ids = sampleIds;
         ids.clear();
-        MemorySegment.copy(data, offset, sampleSegment, 0, length); // segment to segment: fewer checks than to an array
-        scanner.scan(sampleBytes, 0, length, l4proto, ids);
+        if (nativeScan && data.isNative()) {
+            scanner.scanNative(data.address() + offset, length, l4proto, ids); // within the batch's segment: checked by the decoder
+        } else {
+            MemorySegment.copy(data, offset, sampleSegment, 0, length); // segment to segment: fewer checks than to an array
+            scanner.scan(sampleBytes, 0, length, l4proto, ids);
+        }
         int n = ids.count();
         if (n > 0) {
             counters.samplesMatched++;

@@ -173,6 +173,8 @@ public final class HyperscanMatcher implements PatternMatcher {
     private final class Scanner extends match_event_handler implements PatternScanner {
         private final hs_scratch_t scratch;
         private BytePointer input = new BytePointer(2048);
+        /** Points at the caller's native memory for {@link #scanNative}; owns nothing. */
+        private final NativeView view = new NativeView();
         private MatchSink sink;
         private int[] ids;
         private int[] lengths;
@@ -205,11 +207,35 @@ public final class HyperscanMatcher implements PatternMatcher {
                 input = new BytePointer(Math.max(len, 2 * input.capacity()));
             }
             input.put(buf, off, len);
+            run(d, input, len, matches);
+        }
+
+        @Override
+        public boolean scansNativeMemory() {
+            return true;
+        }
+
+        @Override
+        public void scanNative(long address, int len, int l4proto, MatchSink matches) {
+            if (address == 0 || len < 0) {
+                throw new IllegalArgumentException("bad native range: address " + address + ", length " + len);
+            }
+            Database d = l4proto == 6 ? tcp : l4proto == 17 ? udp : other;
+            if (d == null || len == 0) {
+                return;
+            }
+            if (freed) {
+                throw new IllegalStateException("scanner closed");
+            }
+            run(d, view.at(address, len), len, matches);
+        }
+
+        private void run(Database d, BytePointer data, int len, MatchSink matches) {
             sink = matches;
             ids = d.ids;
             lengths = d.lengths;
             try {
-                check(hyperscan.hs_scan(d.handle, input, len, 0, scratch, this, null), "hs_scan");
+                check(hyperscan.hs_scan(d.handle, data, len, 0, scratch, this, null), "hs_scan");
             } finally {
                 sink = null;
             }
@@ -239,6 +265,17 @@ public final class HyperscanMatcher implements PatternMatcher {
                 input.close();
                 super.close();
             }
+        }
+    }
+
+    /** A BytePointer re-aimed at memory it does not own (JavaCPP reads {@code address} and {@code position}). */
+    private static final class NativeView extends BytePointer {
+        NativeView at(long at, long length) {
+            address = at;
+            position = 0;
+            limit = length;
+            capacity = length;
+            return this;
         }
     }
 

@@ -8,6 +8,21 @@ public interface PatternScanner extends AutoCloseable {
      */
     void scan(byte[] buf, int off, int len, int l4proto, MatchSink sink);
 
+    /** Whether {@link #scanNative} works: the engine reads native memory itself (Hyperscan), so callers need not copy. */
+    default boolean scansNativeMemory() {
+        return false;
+    }
+
+    /**
+     * {@link #scan} over {@code len} bytes of native memory at {@code address} (a mapped capture file, a capture
+     * ring), which must stay valid during the call; positions are relative to {@code address}.
+     *
+     * @throws UnsupportedOperationException unless {@link #scansNativeMemory()}
+     */
+    default void scanNative(long address, int len, int l4proto, MatchSink sink) {
+        throw new UnsupportedOperationException("this engine scans byte arrays only");
+    }
+
     @Override
     default void close() {
     }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
+import org.bytedeco.javacpp.BytePointer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,23 @@ class PatternEnginesTest {
                 long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().threadId()) - before;
                 assertThat(ids.toArray()).as("GET and the tracker announce; HTTP/1.1 is not at 0").containsExactlyInAnyOrder(1, 103);
                 assertThat(allocated).as("bytes allocated by 100k scans").isLessThan(10_000);
+            }
+        }
+    }
+
+    @Test
+    void hyperscanScansNativeMemoryInPlaceWithTheSameMatches() {
+        byte[] data = ascii("..GET she hers aaa ABC\u0000\u0000 GET ");
+        try (PatternScanner s = hyperscan.newScanner(); BytePointer memory = new BytePointer(data.length)) {
+            memory.put(data, 0, data.length);
+            assertThat(s.scansNativeMemory()).isTrue();
+            assertThat(new AhoCorasickMatcher(SMALL).newScanner().scansNativeMemory()).isFalse();
+            for (int l4 : new int[] {6, 17, 1}) {
+                for (int off = 0; off < 4; off++) {
+                    Set<Long> found = new TreeSet<>();
+                    s.scanNative(memory.address() + off, data.length - off, l4, (id, pos) -> found.add(pair(id, pos)));
+                    assertThat(found).as("l4 %d, offset %d", l4, off).isEqualTo(ReferenceMatcher.matches(SMALL, data, off, data.length - off, l4));
+                }
             }
         }
     }
