@@ -33,7 +33,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * <p>Why not the wrapper's {@code Scanner.scan(Database, String)}: it takes a String, encodes it, and returns a new
  * list of {@code Match} objects per call. A scanner here owns an {@code hs_scratch_t}, a native input buffer and a
  * match callback (a JavaCPP {@code FunctionPointer}, called with a null context so no Pointer object is made per
- * match): a scan copies the payload into the buffer (one JNI copy) and calls {@code hs_scan}; nothing is allocated.
+ * match): a scan of a byte array copies it into the buffer (one JNI copy) and calls {@code hs_scan}; a scan of native
+ * memory ({@link PatternScanner#scanNative}: a mapped capture, a ring) aims a reusable pointer at it and copies
+ * nothing. Nothing is allocated per scan.
  * JavaCPP allows 256 live callbacks per class: close scanners you no longer need.
  */
 public final class HyperscanMatcher implements PatternMatcher {
