@@ -48,6 +48,10 @@ public final class MetricsEndpoint implements AutoCloseable {
         counter(registry, "tapflow_agent_flows_exported", "Flow records exported", () -> stats.get().counters().flowsExported);
         counter(registry, "tapflow_agent_flows_evicted", "Flows evicted because the table was full", () -> stats.get().flowsEvicted());
         counter(registry, "tapflow_agent_payload_samples", "Payload samples taken", () -> stats.get().counters().samples);
+        counter(registry, "tapflow_agent_payload_samples_matched", "Payload samples in which the pattern matcher found a signature",
+                () -> stats.get().counters().samplesMatched);
+        counter(registry, "tapflow_agent_signature_ids_dropped", "Signature ids of samples their flow record had no room for",
+                () -> stats.get().counters().signatureIdsDropped);
         counter(registry, "tapflow_agent_fragments_unmatched", "Later IP fragments whose first fragment was not seen",
                 () -> stats.get().fragmentsUnmatched());
         counter(registry, "tapflow_agent_capture_drops", "Frames the capture source lost", () -> stats.get().captureDrops());

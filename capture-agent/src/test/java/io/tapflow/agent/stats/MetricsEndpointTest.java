@@ -19,6 +19,8 @@ class MetricsEndpointTest {
         c.packets = 1234;
         c.bytes = 99_000;
         c.malformed[MalformedReason.TRUNCATED_IP_HEADER.ordinal()] = 7;
+        c.samplesMatched = 11;
+        c.signatureIdsDropped = 3;
         StatsSnapshot snapshot = new StatsSnapshot(c, 40, 2, 5, 1, 0);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -34,6 +36,8 @@ class MetricsEndpointTest {
             assertThat(body).contains("tapflow_agent_malformed_frames_total{reason=\"truncated_ip_header\"} 7");
             assertThat(body).contains("tapflow_agent_flows_created_total 40");
             assertThat(body).contains("tapflow_agent_kafka_dropped_total 4");
+            assertThat(body).contains("tapflow_agent_payload_samples_matched_total 11");
+            assertThat(body).contains("tapflow_agent_signature_ids_dropped_total 3");
             assertThat(body).contains("tapflow_agent_flows_active 5");
             assertThat(body).contains("tapflow_agent_info{agent_id=\"a1\",link_id=\"eth0\"} 1");
         }
