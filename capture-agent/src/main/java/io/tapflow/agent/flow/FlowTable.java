@@ -36,11 +36,11 @@ public final class FlowTable {
     static final int PACKETS_REV = 8;
     static final int BYTES_FWD = 9;
     static final int BYTES_REV = 10;
-    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | signature ids 4 | ids dropped 1 | reserved 3. */
+    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | reserved 8. */
     static final int MISC = 11;
     /** Flow sequence number of the current record; when the slot is free, the next free slot. */
     static final int SEQ = 12;
-    /** MPLS top label + 1 (0 = none) 21 bits | reserved 11 | fragments 32. */
+    /** MPLS top label + 1 (0 = none) 21 bits | signature ids 4 | ids dropped 1 | reserved 6 | fragments 32. */
     static final int EXTRA = 13;
     static final int STRIDE = 14;
 
@@ -51,8 +51,9 @@ public final class FlowTable {
     private static final int SAMPLES_FWD_SHIFT = 40;
     private static final int SAMPLES_REV_SHIFT = 44;
     private static final int MPLS_DEPTH_SHIFT = 48;
-    private static final int SIGNATURES_SHIFT = 56;
-    private static final long SIGNATURES_DROPPED = 1L << 60;
+    /** In EXTRA, whose low 32 bits a slice keeps: the ids describe the whole flow. */
+    private static final int SIGNATURES_SHIFT = 21;
+    private static final long SIGNATURES_DROPPED = 1L << 25;
     /**
      * Distinct signature ids a flow keeps (the union over its payload samples, first matched first); more are flagged
      * and counted, not kept (the samples carry all of theirs). Four 16-bit ids keep a flow within 128 bytes.
@@ -74,7 +75,7 @@ public final class FlowTable {
     private final long[] records;
     /**
      * {@value #SIGNATURES_PER_FLOW} signature ids (16 bits each) per slot, apart from the records: only flows whose
-     * samples matched touch it, and the count in MISC says how many are valid, so a new flow needs no clearing.
+     * samples matched touch it, and the count in EXTRA says how many are valid, so a new flow needs no clearing.
      */
     private final char[] signatures;
     private final int[] index;
@@ -362,8 +363,8 @@ public final class FlowTable {
      */
     public boolean addSignature(int slot, int id) {
         int base = slot * STRIDE;
-        long misc = records[base + MISC];
-        int n = (int) (misc >>> SIGNATURES_SHIFT) & 0xF;
+        long extra = records[base + EXTRA];
+        int n = (int) (extra >>> SIGNATURES_SHIFT) & 0xF;
         int at = slot * SIGNATURES_PER_FLOW;
         for (int i = 0; i < n; i++) {
             if (signatures[at + i] == id) {
@@ -371,17 +372,17 @@ public final class FlowTable {
             }
         }
         if (n == SIGNATURES_PER_FLOW) {
-            records[base + MISC] = misc | SIGNATURES_DROPPED;
+            records[base + EXTRA] = extra | SIGNATURES_DROPPED;
             return false;
         }
         signatures[at + n] = (char) id;
-        records[base + MISC] = (misc & ~(0xFL << SIGNATURES_SHIFT)) | ((long) (n + 1) << SIGNATURES_SHIFT);
+        records[base + EXTRA] = (extra & ~(0xFL << SIGNATURES_SHIFT)) | ((long) (n + 1) << SIGNATURES_SHIFT);
         return true;
     }
 
     /** Distinct signature ids the flow's samples matched, at most {@value #SIGNATURES_PER_FLOW}. */
     public int signatureCount(int slot) {
-        return (int) (records[slot * STRIDE + MISC] >>> SIGNATURES_SHIFT) & 0xF;
+        return (int) (records[slot * STRIDE + EXTRA] >>> SIGNATURES_SHIFT) & 0xF;
     }
 
     /** The {@code i}th signature id of the flow, in the order first matched. */
@@ -391,7 +392,7 @@ public final class FlowTable {
 
     /** Whether the flow matched more distinct signatures than it keeps. */
     public boolean signaturesDropped(int slot) {
-        return (records[slot * STRIDE + MISC] & SIGNATURES_DROPPED) != 0;
+        return (records[slot * STRIDE + EXTRA] & SIGNATURES_DROPPED) != 0;
     }
 
     /** Ends idle and closed flows and slices flows older than the active timeout. Runs once per flush cycle. */
@@ -423,9 +424,7 @@ public final class FlowTable {
                 rec[base + PACKETS_REV] = 0;
                 rec[base + BYTES_FWD] = 0;
                 rec[base + BYTES_REV] = 0;
-                // A slice keeps what describes the whole flow: tunnel, MPLS depth, samples taken, signature ids.
-                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT
-                        | 0x1FL << SIGNATURES_SHIFT)) | (0xFFL << 16);
+                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT)) | (0xFFL << 16);
                 rec[base + EXTRA] &= 0xFFFF_FFFFL;
                 rec[base + SEQ] = nextSeqAndAdvance();
             }
