@@ -1,10 +1,13 @@
 package io.tapflow.agent.cli;
 
+import io.tapflow.agent.bench.ClassifyBenchmark;
 import io.tapflow.agent.bench.LossBenchmark;
 import io.tapflow.agent.bench.MeterBenchmark;
+import io.tapflow.agent.bench.NdpiReaderPeer;
 import io.tapflow.agent.bench.TraceGenerator;
 import io.tapflow.agent.bench.TraceGenerator.FrameSize;
 import io.tapflow.agent.bench.TraceGenerator.Popularity;
+import io.tapflow.classifier.ClassifierEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench gen --out trace.pcap --packets 10000000 --flows 1000000",
             "  tapflow bench meter trace.pcap                     read+decode+flow table on one thread, in Mpps",
             "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)",
-            "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair"},
-        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Loss.class})
+            "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair",
+            "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader"},
+        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Loss.class, BenchCommand.Classify.class})
 public final class BenchCommand {
 
     @Command(name = "gen", mixinStandardHelpOptions = true, usageHelpWidth = 120,
@@ -101,6 +105,42 @@ public final class BenchCommand {
                 MeterBenchmark.withKafka(kafka, trace, capacity, warmup, runs, System.out);
             } else {
                 MeterBenchmark.run(trace, capacity, warmup, runs, System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "classify", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+            description = {"Classification throughput on one thread over captures, as tapflow classify runs them, by thread CPU time:",
+                "packets/s and flows/s of the whole path (read+decode+flow+classify) and flows/s of classification alone.",
+                "With --peer, runs nDPI's ndpiReader over the same files (apt-get install libndpi-bin) and prints its own figures.",
+                "Pin it for stable figures: taskset -c 1 tapflow bench classify ..."})
+    static final class Classify implements Callable<Integer> {
+        @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "pcap/pcapng files or directories of them.")
+        List<Path> captures;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured passes first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Measured passes; the median is printed (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--peer", description = "Also run ndpiReader over the same files, the same number of measured passes.")
+        boolean peer;
+
+        @Override
+        public Integer call() {
+            // One replay log line per file per pass would bury the figures.
+            System.setProperty("org.slf4j.simpleLogger.log.io.tapflow.agent.meter.CaptureReplay", "warn");
+            List<Path> files = new ArrayList<>(ClassifyBenchmark.captures(captures));
+            NdpiReaderPeer.Result ndpi = null;
+            if (peer) { // first: the files ndpiReader cannot read are left out of both figures
+                ndpi = NdpiReaderPeer.run(files, runs);
+                files.removeAll(ndpi.unreadable());
+            }
+            ClassifyBenchmark.run(files, ClassifierEngine.defaults(), warmup, runs, System.out);
+            if (ndpi != null) {
+                System.out.println(ndpi.summary());
             }
             return 0;
         }
