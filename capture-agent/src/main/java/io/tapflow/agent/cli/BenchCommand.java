@@ -168,6 +168,10 @@ public final class BenchCommand {
         @Option(names = "--ring-mb", defaultValue = "64", description = "Ring or libpcap buffer per thread, MiB (default ${DEFAULT-VALUE}).")
         int ringMb;
 
+        @Option(names = "--sender", defaultValue = "tx-ring",
+                description = "tx-ring (frames through a PACKET_TX_RING, one send() per chunk) or socket (one sendto() per frame) (default ${DEFAULT-VALUE}).")
+        String sender;
+
         @Override
         public Integer call() throws Exception {
             List<FrameSize> sizes = switch (frames.toLowerCase()) {
@@ -180,7 +184,7 @@ public final class BenchCommand {
             for (String c : captures) {
                 list.add(LossBenchmark.Capture.parse(c));
             }
-            LossBenchmark.run(list, rates, sizes, seconds, ringMb, System.out);
+            LossBenchmark.run(list, rates, sizes, seconds, ringMb, LossBenchmark.Sender.parse(sender), System.out);
             return 0;
         }
     }
