@@ -35,9 +35,17 @@ public final class ClassifyRun {
     }
 
     public static Result run(Path capture, ClassifierEngine engine, Writer out) {
+        return run(capture, engine, out, PACKETS, BYTES);
+    }
+
+    /**
+     * As {@link #run(Path, ClassifierEngine, Writer)} with the sampler set to {@code packets} per direction of
+     * {@code bytes} each: what a Flink DPI job sees of an agent sampling that way.
+     */
+    public static Result run(Path capture, ClassifierEngine engine, Writer out, int packets, int bytes) {
         MeterSettings d = MeterSettings.defaults();
         MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(), d.flushIntervalNs(),
-                d.closeGraceNs(), PACKETS, BYTES, d.fragmentEntries());
+                d.closeGraceNs(), packets, bytes, d.fragmentEntries());
         ClassifyingSink classify = new ClassifyingSink(engine);
         List<ClassifiedFlow> flows = new ArrayList<>();
         String link = capture.getFileName().toString();
