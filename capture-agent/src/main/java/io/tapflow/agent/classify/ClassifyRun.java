@@ -53,7 +53,8 @@ public final class ClassifyRun {
         JsonLinesSink.ExtraFields fields = (b, t, slot, reason) -> {
             Verdict v = classify.currentVerdict();
             flows.add(new ClassifiedFlow(Protocols.name(t.protocol(slot)), address(t, slot, true), t.srcPort(slot),
-                    address(t, slot, false), t.dstPort(slot), v));
+                    address(t, slot, false), t.dstPort(slot), v, t.flowSeq(slot),
+                    Math.floorDiv(t.firstNs(slot), 1_000_000L)));
             appendVerdict(b, v);
         };
         JsonLinesSink json = new JsonLinesSink(out == null ? Writer.nullWriter() : out, identity, fields);
