@@ -18,20 +18,24 @@ final class KafkaTopicSource {
                                                                      Class<T> type) {
         return of(s.kafkaBootstrap(), s.groupId(), topic, type,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST),
-                s.bounded() ? OffsetsInitializer.latest() : null);
+                s.bounded() ? OffsetsInitializer.latest() : null, true);
     }
 
-    /** From {@code start}, up to {@code stop} and then finished, or streaming when {@code stop} is null. */
+    /**
+     * From {@code start}, up to {@code stop} and then finished, or streaming when {@code stop} is null; offsets are
+     * committed to the group on checkpoints when {@code commit}.
+     */
     static <T extends SpecificRecordBase> KafkaSource<Envelope<T>> of(String bootstrap, String groupId, String topic,
                                                                      Class<T> type, OffsetsInitializer start,
-                                                                     OffsetsInitializer stop) {
+                                                                     OffsetsInitializer stop, boolean commit) {
         var builder = KafkaSource.<Envelope<T>>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(start)
                 .setDeserializer(new EnvelopeDeserializer<>(type))
-                .setProperty("client.id.prefix", groupId + "-" + topic);
+                .setProperty("client.id.prefix", groupId + "-" + topic)
+                .setProperty("commit.offsets.on.checkpoint", String.valueOf(commit));
         if (stop != null) {
             builder.setBounded(stop);
         } else {

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
  * the applications, and verdicts.v1 has one verdict per flow.
  */
 class DpiEndToEndIT {
-    /** TLS, QUIC (v1 and gQUIC), HTTP over v4 and v6, DNS, BitTorrent, SSH, mail, SIP, eDonkey, tunnels. */
+    /** TLS, QUIC (v1 and gQUIC), HTTP over v4 and v6, DNS, BitTorrent, SSH, mail, SIP, eDonkey, tunnels, calls. */
     private static final List<String> CAPTURES = List.of("chrome.pcap", "quic.pcap", "youtube_quic.pcap",
             "1kxun.pcap", "http_ipv6.pcap", "dns.pcap", "bittorrent.pcap", "ssh.pcap", "smtp.pcap", "sip.pcap",
-            "edonkey.pcap", "tls_certificate_too_long.pcap", "vxlan.pcap", "ocs.pcap");
+            "edonkey.pcap", "tls_certificate_too_long.pcap", "vxlan.pcap", "ocs.pcap", "teams.pcap",
+            "whatsapp_login_call.pcap", "telegram.pcap", "gnutella.pcap", "rtp.pcapng");
 
     @Test
     void theDpiJobPutsTheClassifyCommandsVerdictsIntoClickHouse() throws Exception {
@@ -57,7 +58,9 @@ class DpiEndToEndIT {
                         + " FROM flows FINAL").rows()) {
                     stored.put(r.get(0) + "/" + r.get(1), String.join("|", r.subList(2, 8)));
                 }
-                assertThat(stored).as("flows in ClickHouse vs classify").containsExactlyInAnyOrderEntriesOf(expected);
+                assertThat(stored).as("flows in ClickHouse").containsOnlyKeys(expected.keySet());
+                assertThat(differences(expected, stored)).as("flows whose verdict differs from classify's")
+                        .isEqualTo(CROSS_FLOW_CALLS);
 
                 // The aggregates key on the application: their bytes per app add up to the flows' bytes per app.
                 List<List<String>> perApp = db.select("SELECT app, sum(bytes_fwd + bytes_rev) FROM flows FINAL"
@@ -77,8 +80,30 @@ class DpiEndToEndIT {
                 published.put(v.getLinkId() + "/" + v.getFlowSeq(), String.join("|", v.getApp(), v.getCategory(),
                         v.getServerName(), v.getJa3(), v.getJa4(), String.valueOf(v.getFirstMs())));
             }
-            assertThat(published).containsExactlyInAnyOrderEntriesOf(expected);
+            assertThat(published).containsOnlyKeys(expected.keySet());
+            assertThat(differences(expected, published)).isEqualTo(CROSS_FLOW_CALLS);
         }
+    }
+
+    /**
+     * The one known difference: plain STUN legs of a WhatsApp call that classify names WhatsAppCall because another
+     * flow from the same client port carried WhatsApp's vendor attribute earlier ({@code EndpointApps}, memory across
+     * flows in one engine). classify feeds packets as captured and names a flow when it ends; the Flink stage
+     * classifies a flow when the watermark passes its end, on the subtask its identity hashes to, so the remembering
+     * flow may not have been seen there yet. Every other flow must match exactly.
+     */
+    private static final Map<String, String> CROSS_FLOW_CALLS = Map.of(
+            "whatsapp_login_call/38", "WhatsAppCall|VoIP||||1432582258587 -> STUN|Network||||1432582258587",
+            "whatsapp_login_call/58", "WhatsAppCall|VoIP||||1432582303186 -> STUN|Network||||1432582303186");
+
+    private static Map<String, String> differences(Map<String, String> expected, Map<String, String> actual) {
+        Map<String, String> diff = new TreeMap<>();
+        expected.forEach((k, v) -> {
+            if (!v.equals(actual.get(k))) {
+                diff.put(k, v + " -> " + actual.get(k));
+            }
+        });
+        return diff;
     }
 
     private static String row(Verdict v, long firstMs) {
