@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the replay finished", "1:it failed (Kafka or ClickHouse unreachable, job error)",
             "2:bad arguments (time, range, rule file, analysis name)"})
 final class ReplayCommand implements Callable<Integer> {
-    static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
 
     @Spec
     CommandSpec spec;
@@ -142,6 +142,10 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalStateException("Kafka at " + bootstrap + " lacks topics " + topics);
             }
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " unreachable (no answer within "
+                        + KAFKA_TIMEOUT.toSeconds() + " s)", e);
+            }
             throw new IllegalStateException("Kafka at " + bootstrap + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + bootstrap + " unreachable (no answer within "
