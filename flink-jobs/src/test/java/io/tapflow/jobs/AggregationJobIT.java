@@ -212,7 +212,7 @@ class AggregationJobIT {
     void theAggregateCommandRunsTheJobAndMigratesFirst() throws Exception {
         int run = RUNS.incrementAndGet();
         String prefix = "cli" + run + ".";
-        for (String topic : List.of("flows", "stats", "dead")) {
+        for (String topic : List.of("flows", "stats", "dead", "payload", "verdicts")) {
             kafka.createTopic(prefix + topic, 1);
         }
         List<FlowRecord> records = Flows.spread("cli", 500, T0, 1000, 7);
@@ -223,14 +223,22 @@ class AggregationJobIT {
         int exit = io.tapflow.jobs.cli.JobsCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
                 "aggregate", "--bounded", "--kafka", kafka.bootstrap(), "--clickhouse", clickhouse.httpUrl(),
                 "--database", "cli" + run, "--flows-topic", prefix + "flows", "--stats-topic", prefix + "stats",
-                "--dead-letter-topic", prefix + "dead", "--parallelism", "1", "--batch-age", "300ms");
+                "--dead-letter-topic", prefix + "dead", "--payload-topic", prefix + "payload",
+                "--verdicts-topic", prefix + "verdicts", "--parallelism", "1", "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("5 migration(s) applied").contains("(bounded), checkpoints in file:");
+        assertThat(out.toString()).contains("6 migration(s) applied")
+                .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
+                        + "io/tapflow/schema/dpi/protocols.v1.txt\\)\\), checkpoints in file:");
         try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
             assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");
             assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL")).isEqualTo("500");
+            // DPI is on by default: flows without samples get their port's verdict (443: TLS), also in the aggregates.
+            assertThat(row(db, "SELECT count() FROM flows FINAL WHERE app = ''")).isEqualTo("0");
+            assertThat(row(db, "SELECT count() FROM flows FINAL WHERE app = 'TLS'")).isEqualTo("167");
+            assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL WHERE app = 'TLS'")).isEqualTo("167");
         }
+        assertThat(kafka.recordCount(prefix + "verdicts")).isEqualTo(500);
     }
 
     private static AggregationSettings settings(boolean bounded) {

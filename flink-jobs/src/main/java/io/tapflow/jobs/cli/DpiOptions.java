@@ -6,9 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The DPI rule options shared by {@code aggregate} and {@code replay}, as {@code classify} spells them. */
 final class DpiOptions {
-    @Option(names = "--signatures", paramLabel = "PATH", description = {
-        "DPI rules: a directory with host-rules*.txt and/or protocols*.txt (a missing one is the bundled one), or one",
-        "such file (named protocols* for a protocol catalog, else host rules). Read at start and shipped with the job."})
+    @Option(names = "--signatures", paramLabel = "PATH", description = "DPI rules: a directory with host-rules*.txt"
+            + " and/or protocols*.txt (a missing one is the bundled one), or one such file (named protocols* for a"
+            + " protocol catalog, else host rules). Read at start and shipped with the job.")
     Path signatures;
 
     @Option(names = "--host-rules", paramLabel = "FILE",
