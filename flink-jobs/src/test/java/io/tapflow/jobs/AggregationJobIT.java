@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.jobs.dpi.DpiSettings;
+import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.jobs.sink.SinkBatching;
 import io.tapflow.jobs.testing.Flows;
+import io.tapflow.schema.AvroCodec;
+import io.tapflow.schema.Direction;
 import io.tapflow.schema.FlowRecord;
+import io.tapflow.schema.FlowVerdict;
 import io.tapflow.servers.EmbeddedClickHouse;
 import io.tapflow.servers.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
@@ -149,6 +154,44 @@ class AggregationJobIT {
         } finally {
             job.cancel().get();
         }
+    }
+
+    @Test
+    void streamingDpiClassifiesAFlowOnceTheWatermarkPassesItsEndWhateverCameFirst() throws Exception {
+        AggregationSettings plain = settings(false).withTiming(Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(300), Duration.ofSeconds(1));
+        String prefix = plain.flowsTopic().replace("flows", "");
+        kafka.createTopic(prefix + "payload", 1);
+        kafka.createTopic(prefix + "verdicts", 1);
+        AggregationSettings s = plain.withDpi(DpiSettings.live(RuleSet.bundled())
+                .withTopics(prefix + "payload", prefix + "verdicts"));
+        FlowRecord web = Flows.flow("dpi", 1, T0, 1, 2, 8080, 4, 400);       // no port verdict for 8080
+        FlowRecord later = Flows.flow("dpi", 2, T0 + 120_000, 1, 3, 8080, 2, 200); // past flow 1's minute
+        String request = "GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n";
+        // The record is published before its samples, and the samples out of capture order.
+        Flows.publish(kafka.bootstrap(), s.flowsTopic(), List.of(web), List.of());
+        Flows.publishSamples(kafka.bootstrap(), prefix + "payload", List.of(
+                Flows.sample(web, 1, Direction.FORWARD, request.substring(7), (T0 - 400) * 1000),
+                Flows.sample(web, 0, Direction.FORWARD, request.substring(0, 7), (T0 - 450) * 1000)));
+        JobClient job = start(s);
+        try (ClickHouseQueries db = ClickHouseQueries.open(s.clickhouse())) {
+            // Nothing before the watermark passes the flow's end; a later flow moves it (out-of-orderness 0 here).
+            Thread.sleep(3_000);
+            assertThat(row(db, "SELECT count() FROM flows")).isEqualTo("0");
+            Flows.publish(kafka.bootstrap(), s.flowsTopic(), List.of(later), List.of());
+            await(() -> "HTTP\twww.example.org".equals(row(db, "SELECT app, server_name FROM flows FINAL WHERE flow_seq = 1")),
+                    "flow 1 classified from its samples");
+            await(() -> "1".equals(row(db, "SELECT sum(flows) FROM flows_1m FINAL WHERE app = 'HTTP'")),
+                    "the aggregate keyed by application");
+        } finally {
+            job.cancel().get();
+        }
+        var verdicts = kafka.consumeAll(prefix + "verdicts", 1, Duration.ofSeconds(30));
+        FlowVerdict v = AvroCodec.of(FlowVerdict.class).decode(verdicts.get(0).value(), prefix + "verdicts", 0, 0);
+        assertThat(v.getFlowSeq()).isEqualTo(1);
+        assertThat(v.getApp()).isEqualTo("HTTP");
+        assertThat(v.getAnalysis()).isEqualTo("live");
+        assertThat(v.getSamples()).isEqualTo(2);
     }
 
     @Test

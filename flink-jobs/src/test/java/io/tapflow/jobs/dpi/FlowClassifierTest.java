@@ -7,8 +7,6 @@ import io.tapflow.jobs.testing.Flows;
 import io.tapflow.schema.Direction;
 import io.tapflow.schema.FlowRecord;
 import io.tapflow.schema.PayloadSample;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -177,15 +175,8 @@ class FlowClassifierTest {
     }
 
     private void sample(long seq, int index, Direction dir, String payload, long offsetUs) throws Exception {
-        FlowRecord r = Flows.flow("l", seq, LAST_MS, 1, 2, 80, 4, 400);
         long tsUs = (LAST_MS - 500) * 1000 + offsetUs;
-        byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
-        PayloadSample s = PayloadSample.newBuilder()
-                .setAgentId(r.getAgentId()).setLinkId(r.getLinkId()).setAgentStartMs(r.getAgentStartMs())
-                .setFlowSeq(seq).setIpVersion(4).setSrcAddr(r.getSrcAddr()).setDstAddr(r.getDstAddr())
-                .setSrcPort(r.getSrcPort()).setDstPort(r.getDstPort()).setL4Proto(6).setDirection(dir)
-                .setPacketIndex(index).setTsUs(tsUs).setPayload(ByteBuffer.wrap(bytes))
-                .setPayloadLength(bytes.length).setSignatureIds(List.of()).build();
+        PayloadSample s = Flows.sample(Flows.flow("l", seq, LAST_MS, 1, 2, 80, 4, 400), index, dir, payload, tsUs);
         harness.processElement2(new StreamRecord<>(s, tsUs / 1000));
     }
 }
