@@ -35,9 +35,17 @@ public final class ClassifyRun {
     }
 
     public static Result run(Path capture, ClassifierEngine engine, Writer out) {
+        return run(capture, engine, out, PACKETS, BYTES);
+    }
+
+    /**
+     * As {@link #run(Path, ClassifierEngine, Writer)} with the sampler set to {@code packets} per direction of
+     * {@code bytes} each: what a Flink DPI job sees of an agent sampling that way.
+     */
+    public static Result run(Path capture, ClassifierEngine engine, Writer out, int packets, int bytes) {
         MeterSettings d = MeterSettings.defaults();
         MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(), d.flushIntervalNs(),
-                d.closeGraceNs(), PACKETS, BYTES, d.fragmentEntries());
+                d.closeGraceNs(), packets, bytes, d.fragmentEntries());
         ClassifyingSink classify = new ClassifyingSink(engine);
         List<ClassifiedFlow> flows = new ArrayList<>();
         String link = capture.getFileName().toString();
@@ -45,7 +53,8 @@ public final class ClassifyRun {
         JsonLinesSink.ExtraFields fields = (b, t, slot, reason) -> {
             Verdict v = classify.currentVerdict();
             flows.add(new ClassifiedFlow(Protocols.name(t.protocol(slot)), address(t, slot, true), t.srcPort(slot),
-                    address(t, slot, false), t.dstPort(slot), v));
+                    address(t, slot, false), t.dstPort(slot), v, t.flowSeq(slot),
+                    Math.floorDiv(t.firstNs(slot), 1_000_000L)));
             appendVerdict(b, v);
         };
         JsonLinesSink json = new JsonLinesSink(out == null ? Writer.nullWriter() : out, identity, fields);

@@ -86,7 +86,7 @@ public final class AgentConfig {
 
     public static final class Sampling {
         public int packetsPerDirection = 4;
-        public int bytes = 256;
+        public int bytes = 1500;
     }
 
     public static final class Kafka {
