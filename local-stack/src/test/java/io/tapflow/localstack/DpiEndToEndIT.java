@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,8 +60,7 @@ class DpiEndToEndIT {
                     stored.put(r.get(0) + "/" + r.get(1), String.join("|", r.subList(2, 8)));
                 }
                 assertThat(stored).as("flows in ClickHouse").containsOnlyKeys(expected.keySet());
-                assertThat(differences(expected, stored)).as("flows whose verdict differs from classify's")
-                        .isEqualTo(CROSS_FLOW_CALLS);
+                assertOnlyCallLegsDiffer(differences(expected, stored));
 
                 // The aggregates key on the application: their bytes per app add up to the flows' bytes per app.
                 List<List<String>> perApp = db.select("SELECT app, sum(bytes_fwd + bytes_rev) FROM flows FINAL"
@@ -81,20 +81,29 @@ class DpiEndToEndIT {
                         v.getServerName(), v.getJa3(), v.getJa4(), String.valueOf(v.getFirstMs())));
             }
             assertThat(published).containsOnlyKeys(expected.keySet());
-            assertThat(differences(expected, published)).isEqualTo(CROSS_FLOW_CALLS);
+            assertOnlyCallLegsDiffer(differences(expected, published));
         }
     }
 
     /**
-     * The one known difference: plain STUN legs of a WhatsApp call that classify names WhatsAppCall because another
-     * flow from the same client port carried WhatsApp's vendor attribute earlier ({@code EndpointApps}, memory across
-     * flows in one engine). classify feeds packets as captured and names a flow when it ends; the Flink stage
-     * classifies a flow when the watermark passes its end, on the subtask its identity hashes to, so the remembering
-     * flow may not have been seen there yet. Every other flow must match exactly.
+     * The one known kind of difference: plain STUN/SRTP legs of a call that classify names by the call's application
+     * (VoIP) because another flow from the same client endpoint carried the application's mark earlier
+     * ({@code EndpointApps}, memory across flows in one engine). classify feeds packets as captured; the Flink stage
+     * classifies a flow once its samples are all in (or at the watermark), on the subtask its identity hashes to, so
+     * the remembering flow may not have been seen there yet, and which legs miss it depends on arrival order. Such a
+     * leg must keep everything else (first packet, empty names), and there are few: whatsapp_login_call.pcap has the
+     * only ones in this set. Every other flow must match exactly.
      */
-    private static final Map<String, String> CROSS_FLOW_CALLS = Map.of(
-            "whatsapp_login_call/38", "WhatsAppCall|VoIP||||1432582258587 -> STUN|Network||||1432582258587",
-            "whatsapp_login_call/58", "WhatsAppCall|VoIP||||1432582303186 -> STUN|Network||||1432582303186");
+    private static final Pattern CALL_LEG = Pattern.compile(
+            "WhatsAppCall\\|VoIP\\|\\|\\|\\|(\\d+) -> (STUN\\|Network|SRTP\\|Media)\\|\\|\\|\\|\\1");
+
+    private static void assertOnlyCallLegsDiffer(Map<String, String> differences) {
+        assertThat(differences).as("flows whose verdict differs from classify's").hasSizeLessThanOrEqualTo(4)
+                .allSatisfy((flow, change) -> {
+                    assertThat(flow).startsWith("whatsapp_login_call/");
+                    assertThat(change).matches(CALL_LEG);
+                });
+    }
 
     private static Map<String, String> differences(Map<String, String> expected, Map<String, String> actual) {
         Map<String, String> diff = new TreeMap<>();

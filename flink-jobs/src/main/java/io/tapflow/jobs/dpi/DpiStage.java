@@ -15,7 +15,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <pre>
  *   flows ──keyBy(identity)──┐
- *                            ├─ FlowClassifier ──▶ ClassifiedFlow ──▶ ClickHouse, aggregates, verdicts.v1
+ *                            ├─ FlowClassifier ──▶ FlowEventTime ──▶ ClickHouse, aggregates, verdicts.v1
  *   samples ─keyBy(identity)─┘
  * </pre>
  */
@@ -29,7 +29,9 @@ public final class DpiStage {
         return flows.keyBy(FlowIdentity.OF_FLOW, BinaryKey.TYPE)
                 .connect(samples.keyBy(FlowIdentity.OF_SAMPLE, BinaryKey.TYPE))
                 .process(new FlowClassifier(settings), TypeInformation.of(ClassifiedFlow.class))
-                .uid("dpi-classify").name("DPI: classify flows (" + settings.analysis() + ", " + settings.rules().version() + ")");
+                .uid("dpi-classify").name("DPI: classify flows (" + settings.analysis() + ", " + settings.rules().version() + ")")
+                .transform("flow event time", TypeInformation.of(ClassifiedFlow.class), new FlowEventTime())
+                .uid("dpi-event-time");
     }
 
     /**

@@ -32,6 +32,11 @@ import org.apache.flink.util.Collector;
  * every sample of the flow has arrived, as far as the sources' out-of-orderness bound holds. In bounded mode there is
  * no watermark before the end of input, so every flow is classified then, with all its samples.
  *
+ * <p>Records of current agents say how many samples they took ({@code payload_samples}): once that many have come,
+ * the flow is classified at once, not at the watermark, so raw rows are not held back and bounded runs keep no state
+ * for finished flows. Such a verdict is emitted with the sample's or record's timestamp; {@link FlowEventTime}
+ * downstream puts the flow's own event time back. Records without the count (-1, older agents) wait for the timer.
+ *
  * <p>Nothing is dropped silently: samples beyond the per-flow bounds ({@code samplesOverBound}), samples whose record
  * never comes ({@code orphanSamples}, on a cleanup timer rather than state TTL, which would drop them uncounted), and
  * samples arriving after their flow was classified ({@code lateSamples}).
@@ -47,7 +52,10 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
     private transient Classifier classifier;
     private transient ValueState<FlowRecord> record;
     private transient ListState<PayloadSample> samples;
-    /** Samples held and their bytes, packed: count in the high 32 bits. Saves reading the list on every sample. */
+    /**
+     * Samples received (16 bits, those over the bounds included), samples held (16 bits) and their bytes (32 bits),
+     * packed into one value: saves reading the list on every sample.
+     */
     private transient ValueState<Long> held;
     /** Set once the flow is classified: until this event time, its samples are late, not orphans. */
     private transient ValueState<Long> classifiedUntil;
@@ -82,6 +90,15 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
 
     @Override
     public void processElement1(FlowRecord r, Context ctx, Collector<ClassifiedFlow> out) throws Exception {
+        int expected = r.getPayloadSamples();
+        if (expected == 0) {
+            out.collect(classify(r)); // nothing to wait for, nothing to keep
+            return;
+        }
+        if (expected > 0 && received(held.value()) >= expected) {
+            classifyNow(r, ctx, out);
+            return;
+        }
         record.update(r);
         classifiedUntil.clear();
         ctx.timerService().registerEventTimeTimer(r.getLastMs());
@@ -94,18 +111,42 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
             return;
         }
         Long h = held.value();
-        long count = h == null ? 0 : h >>> 32;
+        long received = received(h) + 1;
+        long count = h == null ? 0 : h >>> 32 & 0xFFFF;
         long bytes = h == null ? 0 : h & 0xFFFF_FFFFL;
         int len = s.getPayload().remaining();
         if (count >= settings.maxSamplesPerFlow() || bytes + len > settings.maxBytesPerFlow()) {
             samplesOverBound.inc();
-            return;
+        } else {
+            samples.add(s);
+            count++;
+            bytes += len;
         }
-        samples.add(s);
-        held.update((count + 1) << 32 | (bytes + len));
-        if (count == 0 && record.value() == null) {
-            ctx.timerService().registerEventTimeTimer(s.getTsUs() / 1000 + settings.orphanTimeout().toMillis());
+        held.update(Math.min(received, 0xFFFF) << 48 | count << 32 | bytes);
+        FlowRecord r = record.value();
+        if (r == null) {
+            if (received == 1) {
+                ctx.timerService().registerEventTimeTimer(s.getTsUs() / 1000 + settings.orphanTimeout().toMillis());
+            }
+        } else if (r.getPayloadSamples() > 0 && received >= r.getPayloadSamples()) {
+            ctx.timerService().deleteEventTimeTimer(r.getLastMs());
+            classifyNow(r, ctx, out);
         }
+    }
+
+    private static long received(Long held) {
+        return held == null ? 0 : held >>> 48;
+    }
+
+    /** Every sample the agent took is here: classify before the watermark, then treat more samples as late. */
+    private void classifyNow(FlowRecord r, Context ctx, Collector<ClassifiedFlow> out) throws Exception {
+        out.collect(classify(r));
+        record.clear();
+        samples.clear();
+        held.clear();
+        long until = r.getLastMs() + settings.lateSampleWindow().toMillis();
+        classifiedUntil.update(until);
+        ctx.timerService().registerEventTimeTimer(until);
     }
 
     @Override
@@ -132,7 +173,7 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
         }
         Long h = held.value();
         if (h != null) {
-            orphanSamples.inc(h >>> 32);
+            orphanSamples.inc(h >>> 32 & 0xFFFF);
             samples.clear();
             held.clear();
         }

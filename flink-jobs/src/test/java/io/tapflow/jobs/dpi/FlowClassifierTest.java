@@ -158,6 +158,47 @@ class FlowClassifierTest {
         }
     }
 
+    @Test
+    void aRecordThatSaysHowManySamplesItHasIsClassifiedAsSoonAsTheyAreAllHere() throws Exception {
+        open(DpiSettings.live(RuleSet.bundled()));
+        record(10, 2);
+        sample(10, 0, Direction.FORWARD, REQUEST);
+        assertThat(harness.extractOutputValues()).isEmpty(); // one of two
+
+        sample(10, 1, Direction.REVERSE, "HTTP/1.1 200 OK\r\n\r\n");
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
+            assertThat(c.serverName).isEqualTo("www.example.org");
+            assertThat(c.samples).isEqualTo(2);
+        });
+        sample(10, 2, Direction.FORWARD, "more"); // the agent said two: a third is late
+        assertThat(function.counted("lateSamples")).isEqualTo(1);
+        harness.processBothWatermarks(new Watermark(LAST_MS + DpiSettings.live(RuleSet.bundled()).lateSampleWindow().toMillis()));
+        assertThat(harness.extractOutputValues()).hasSize(1); // no second verdict at the watermark
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void samplesBeforeACountedRecordAreClassifiedWhenTheRecordComes() throws Exception {
+        open(DpiSettings.live(RuleSet.bundled()));
+        sample(11, 0, Direction.FORWARD, REQUEST);
+        record(11, 1);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.app).isEqualTo("HTTP"));
+        assertThat(function.counted("orphanSamples")).isZero();
+    }
+
+    @Test
+    void aRecordWithoutSamplesIsClassifiedAtOnceAndLeavesNoState() throws Exception {
+        open(DpiSettings.live(RuleSet.bundled()));
+        record(12, 0);
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> assertThat(c.confidence).isEqualTo("PORT_GUESS"));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     private void open(DpiSettings settings) throws Exception {
         function = new FlowClassifier(settings);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function),
@@ -166,7 +207,13 @@ class FlowClassifierTest {
     }
 
     private void record(long seq) throws Exception {
+        record(seq, -1);
+    }
+
+    /** @param samples the record's payload_samples: -1 for an agent that does not say */
+    private void record(long seq, int samples) throws Exception {
         FlowRecord r = Flows.flow("l", seq, LAST_MS, 1, 2, 80, 4, 400);
+        r.setPayloadSamples(samples);
         harness.processElement1(new StreamRecord<>(r, LAST_MS));
     }
 
