@@ -1,5 +1,7 @@
 package io.tapflow.jobs;
 
+import io.tapflow.jobs.dpi.ClassifiedFlow;
+import io.tapflow.jobs.dpi.DpiStage;
 import io.tapflow.jobs.operator.Aggregate;
 import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.jobs.operator.FlowAggregateWindow;
@@ -24,6 +26,7 @@ import io.tapflow.jobs.source.DeadLetterSplitter;
 import io.tapflow.jobs.source.Envelope;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.FlowRecord;
+import io.tapflow.schema.PayloadSample;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -40,6 +43,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 /**
  * flows.v1 and agent-stats.v1 → ClickHouse: raw flows, 1-minute and 1-hour aggregates per link × L4 protocol ×
  * application × source/destination address × service port, per-link totals and top-N talkers, and agent stats.
+ * With DPI, payload.v1 joins the flows first ({@link DpiStage}): the verdict fills the raw flow's app, category,
+ * server_name, ja3, ja4, keys the aggregates by application, and goes to verdicts.v1.
  * Records that do not decode, and flows later than the allowed lateness, go to the dead-letter topic.
  */
 public final class AggregationJob {
@@ -61,10 +66,23 @@ public final class AggregationJob {
                 .uid("flows-source")
                 .process(new DeadLetterSplitter<FlowRecord>()).uid("flows-decode").name("decode flows");
 
-        flows.sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowRecordRows(), s.batching()))
+        DataStream<ClassifiedFlow> classified;
+        DataStream<DeadLetter> sampleDeadLetters = null;
+        if (s.dpi() != null) {
+            SingleOutputStreamOperator<PayloadSample> samples = payloadSamples(env, s, s.dpi().payloadTopic());
+            sampleDeadLetters = samples.getSideOutput(DeadLetterSplitter.DEAD_LETTERS);
+            classified = DpiStage.classify(flows, samples, s.dpi());
+            classified.sinkTo(DpiStage.verdictSink(s.kafkaBootstrap(), s.dpi()))
+                    .uid("verdicts-kafka").name("verdicts: " + s.dpi().verdictsTopic());
+        } else {
+            classified = flows.map(ClassifiedFlow::unclassified).returns(ClassifiedFlow.class)
+                    .uid("no-dpi").name("no DPI");
+        }
+
+        classified.sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowRecordRows(), s.batching()))
                 .uid("flows-clickhouse").name("ClickHouse flows");
 
-        SingleOutputStreamOperator<FlowRecord> onTime = flows
+        SingleOutputStreamOperator<ClassifiedFlow> onTime = classified
                 .process(new LateRecordFilter(s.allowedLateness().toMillis(), s.flowsTopic()))
                 .uid("late-filter").name("late-record policy");
         SingleOutputStreamOperator<Partial> partials = onTime
@@ -112,12 +130,40 @@ public final class AggregationJob {
         DataStream<DeadLetter> deadLetters = flows.getSideOutput(DeadLetterSplitter.DEAD_LETTERS)
                 .union(onTime.getSideOutput(DeadLetterSplitter.DEAD_LETTERS),
                         stats.getSideOutput(DeadLetterSplitter.DEAD_LETTERS));
+        if (sampleDeadLetters != null) {
+            deadLetters = deadLetters.union(sampleDeadLetters);
+        }
+        deadLetterSink(deadLetters, s.kafkaBootstrap(), s.deadLetterTopic());
+    }
+
+    /** Records that do not decode (or came too late), byte for byte with the reason, at least once. */
+    static void deadLetterSink(DataStream<DeadLetter> deadLetters, String kafkaBootstrap, String topic) {
         deadLetters.sinkTo(KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(s.kafkaBootstrap())
-                        .setRecordSerializer(new DeadLetterSerializer(s.deadLetterTopic()))
+                        .setBootstrapServers(kafkaBootstrap)
+                        .setRecordSerializer(new DeadLetterSerializer(topic))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
-                .uid("dead-letters").name("dead letters: " + s.deadLetterTopic());
+                .uid("dead-letters").name("dead letters: " + topic);
+    }
+
+    /** payload.v1, decoded, with the same watermark policy as the flows (event time: the sample's capture time). */
+    private static SingleOutputStreamOperator<PayloadSample> payloadSamples(StreamExecutionEnvironment env,
+                                                                            AggregationSettings s, String topic) {
+        return env.fromSource(KafkaTopicSource.of(s, topic, PayloadSample.class),
+                        sampleWatermarks(s.bounded(), s.maxOutOfOrderness(), s.idleness()), "payload: " + topic)
+                .uid("payload-source")
+                .process(new DeadLetterSplitter<PayloadSample>()).uid("payload-decode").name("decode payload samples");
+    }
+
+    /** As {@link #flowWatermarks}: none until the end of input when bounded, else bounded out-of-orderness + idleness. */
+    static WatermarkStrategy<Envelope<PayloadSample>> sampleWatermarks(boolean bounded, Duration outOfOrderness,
+                                                                       Duration idleness) {
+        WatermarkStrategy<Envelope<PayloadSample>> base = bounded
+                ? WatermarkStrategy.noWatermarks()
+                : WatermarkStrategy.<Envelope<PayloadSample>>forBoundedOutOfOrderness(outOfOrderness)
+                        .withIdleness(idleness);
+        return base.withTimestampAssigner((e, kafkaTs) -> e.record != null
+                ? Math.floorDiv(e.record.getTsUs(), 1000) : Long.MIN_VALUE);
     }
 
     /** The global half of the two-phase aggregation: partials of one aggregate, keyed, in its tumbling windows. */
@@ -133,10 +179,15 @@ public final class AggregationJob {
      * Bounded: no watermark until the end of input, so no flow is ever late and every window is exact.
      */
     static WatermarkStrategy<Envelope<FlowRecord>> flowWatermarks(AggregationSettings s) {
-        WatermarkStrategy<Envelope<FlowRecord>> base = s.bounded()
+        return flowWatermarks(s.bounded(), s.maxOutOfOrderness(), s.idleness());
+    }
+
+    static WatermarkStrategy<Envelope<FlowRecord>> flowWatermarks(boolean bounded, Duration outOfOrderness,
+                                                                  Duration idleness) {
+        WatermarkStrategy<Envelope<FlowRecord>> base = bounded
                 ? WatermarkStrategy.noWatermarks()
-                : WatermarkStrategy.<Envelope<FlowRecord>>forBoundedOutOfOrderness(s.maxOutOfOrderness())
-                        .withIdleness(s.idleness());
+                : WatermarkStrategy.<Envelope<FlowRecord>>forBoundedOutOfOrderness(outOfOrderness)
+                        .withIdleness(idleness);
         // Dead letters have no flow time: Long.MIN_VALUE keeps them from moving the watermark.
         return base.withTimestampAssigner((e, kafkaTs) -> e.record != null ? e.record.getLastMs() : Long.MIN_VALUE);
     }

@@ -1,6 +1,7 @@
 package io.tapflow.jobs;
 
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
+import io.tapflow.jobs.dpi.DpiSettings;
 import io.tapflow.jobs.sink.SinkBatching;
 import io.tapflow.schema.Topics;
 import java.io.Serializable;
@@ -18,11 +19,14 @@ import java.time.Duration;
  * @param idleness          a partition with no records for this long stops holding the watermark back.
  * @param allowedLateness   late flows within this are folded into corrected aggregates; later ones go to the
  *                          dead-letter topic, counted.
+ * @param dpi               classify flows from payload.v1 before they are written and aggregated; null = off
+ *                          (app and the other verdict columns stay empty)
  */
 public record AggregationSettings(String kafkaBootstrap, String flowsTopic, String statsTopic, String deadLetterTopic,
                                   String groupId, ClickHouseSettings clickhouse, boolean bounded,
                                   Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, int topN,
-                                  Duration checkpointInterval, SinkBatching batching, int retentionDays)
+                                  Duration checkpointInterval, SinkBatching batching, int retentionDays,
+                                  DpiSettings dpi)
         implements Serializable {
 
     public static final String DEFAULT_GROUP = "tapflow-aggregation";
@@ -31,6 +35,15 @@ public record AggregationSettings(String kafkaBootstrap, String flowsTopic, Stri
         return new AggregationSettings(kafkaBootstrap, Topics.FLOWS, Topics.AGENT_STATS, Topics.DEAD_LETTER,
                 DEFAULT_GROUP, clickhouse, false, Duration.ofSeconds(60), Duration.ofSeconds(30),
                 Duration.ofMinutes(10), 20, Duration.ofSeconds(10), SinkBatching.DEFAULTS, 0);
+    }
+
+    /** Without DPI. */
+    public AggregationSettings(String kafkaBootstrap, String flowsTopic, String statsTopic, String deadLetterTopic,
+                               String groupId, ClickHouseSettings clickhouse, boolean bounded,
+                               Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, int topN,
+                               Duration checkpointInterval, SinkBatching batching, int retentionDays) {
+        this(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse, bounded, maxOutOfOrderness,
+                idleness, allowedLateness, topN, checkpointInterval, batching, retentionDays, null);
     }
 
     public AggregationSettings {
@@ -49,30 +62,36 @@ public record AggregationSettings(String kafkaBootstrap, String flowsTopic, Stri
     public AggregationSettings withBounded(boolean isBounded) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
                 isBounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching,
-                retentionDays);
+                retentionDays, dpi);
     }
 
     public AggregationSettings withGroupId(String group) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, group, clickhouse,
                 bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching,
-                retentionDays);
+                retentionDays, dpi);
     }
 
     public AggregationSettings withBatching(SinkBatching sinkBatching) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
                 bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, sinkBatching,
-                retentionDays);
+                retentionDays, dpi);
     }
 
     public AggregationSettings withTiming(Duration outOfOrderness, Duration idle, Duration lateness,
                                           Duration checkpoints) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
-                bounded, outOfOrderness, idle, lateness, topN, checkpoints, batching, retentionDays);
+                bounded, outOfOrderness, idle, lateness, topN, checkpoints, batching, retentionDays, dpi);
     }
 
     public AggregationSettings withRetentionDays(int days) {
         return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
-                bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching, days);
+                bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching, days, dpi);
+    }
+
+    public AggregationSettings withDpi(DpiSettings settings) {
+        return new AggregationSettings(kafkaBootstrap, flowsTopic, statsTopic, deadLetterTopic, groupId, clickhouse,
+                bounded, maxOutOfOrderness, idleness, allowedLateness, topN, checkpointInterval, batching,
+                retentionDays, settings);
     }
 
     private static void requirePositive(Duration d, String what, boolean zeroAllowed) {

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.jobs.dpi.DpiSettings;
+import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.jobs.sink.SinkBatching;
 import io.tapflow.jobs.testing.Flows;
+import io.tapflow.schema.AvroCodec;
+import io.tapflow.schema.Direction;
 import io.tapflow.schema.FlowRecord;
+import io.tapflow.schema.FlowVerdict;
 import io.tapflow.servers.EmbeddedClickHouse;
 import io.tapflow.servers.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +157,44 @@ class AggregationJobIT {
     }
 
     @Test
+    void streamingDpiClassifiesAFlowOnceTheWatermarkPassesItsEndWhateverCameFirst() throws Exception {
+        AggregationSettings plain = settings(false).withTiming(Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofSeconds(300), Duration.ofSeconds(1));
+        String prefix = plain.flowsTopic().replace("flows", "");
+        kafka.createTopic(prefix + "payload", 1);
+        kafka.createTopic(prefix + "verdicts", 1);
+        AggregationSettings s = plain.withDpi(DpiSettings.live(RuleSet.bundled())
+                .withTopics(prefix + "payload", prefix + "verdicts"));
+        FlowRecord web = Flows.flow("dpi", 1, T0, 1, 2, 8080, 4, 400);       // no port verdict for 8080
+        FlowRecord later = Flows.flow("dpi", 2, T0 + 120_000, 1, 3, 8080, 2, 200); // past flow 1's minute
+        String request = "GET / HTTP/1.1\r\nHost: www.example.org\r\n\r\n";
+        // The record is published before its samples, and the samples out of capture order.
+        Flows.publish(kafka.bootstrap(), s.flowsTopic(), List.of(web), List.of());
+        Flows.publishSamples(kafka.bootstrap(), prefix + "payload", List.of(
+                Flows.sample(web, 1, Direction.FORWARD, request.substring(7), (T0 - 400) * 1000),
+                Flows.sample(web, 0, Direction.FORWARD, request.substring(0, 7), (T0 - 450) * 1000)));
+        JobClient job = start(s);
+        try (ClickHouseQueries db = ClickHouseQueries.open(s.clickhouse())) {
+            // Nothing before the watermark passes the flow's end; a later flow moves it (out-of-orderness 0 here).
+            Thread.sleep(3_000);
+            assertThat(row(db, "SELECT count() FROM flows")).isEqualTo("0");
+            Flows.publish(kafka.bootstrap(), s.flowsTopic(), List.of(later), List.of());
+            await(() -> "HTTP\twww.example.org".equals(row(db, "SELECT app, server_name FROM flows FINAL WHERE flow_seq = 1")),
+                    "flow 1 classified from its samples");
+            await(() -> "1".equals(row(db, "SELECT sum(flows) FROM flows_1m FINAL WHERE app = 'HTTP'")),
+                    "the aggregate keyed by application");
+        } finally {
+            job.cancel().get();
+        }
+        var verdicts = kafka.consumeAll(prefix + "verdicts", 1, Duration.ofSeconds(30));
+        FlowVerdict v = AvroCodec.of(FlowVerdict.class).decode(verdicts.get(0).value(), prefix + "verdicts", 0, 0);
+        assertThat(v.getFlowSeq()).isEqualTo(1);
+        assertThat(v.getApp()).isEqualTo("HTTP");
+        assertThat(v.getAnalysis()).isEqualTo("live");
+        assertThat(v.getSamples()).isEqualTo(2);
+    }
+
+    @Test
     void afterClickHouseGoesAwayTheJobRestartsFromItsCheckpointAndNothingIsLostOrDoubled() throws Exception {
         AggregationSettings s = settings(false).withTiming(Duration.ofSeconds(60), Duration.ofMinutes(5),
                 Duration.ofMinutes(10), Duration.ofMillis(500))
@@ -212,7 +255,7 @@ class AggregationJobIT {
     void theAggregateCommandRunsTheJobAndMigratesFirst() throws Exception {
         int run = RUNS.incrementAndGet();
         String prefix = "cli" + run + ".";
-        for (String topic : List.of("flows", "stats", "dead")) {
+        for (String topic : List.of("flows", "stats", "dead", "payload", "verdicts")) {
             kafka.createTopic(prefix + topic, 1);
         }
         List<FlowRecord> records = Flows.spread("cli", 500, T0, 1000, 7);
@@ -223,14 +266,22 @@ class AggregationJobIT {
         int exit = io.tapflow.jobs.cli.JobsCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
                 "aggregate", "--bounded", "--kafka", kafka.bootstrap(), "--clickhouse", clickhouse.httpUrl(),
                 "--database", "cli" + run, "--flows-topic", prefix + "flows", "--stats-topic", prefix + "stats",
-                "--dead-letter-topic", prefix + "dead", "--parallelism", "1", "--batch-age", "300ms");
+                "--dead-letter-topic", prefix + "dead", "--payload-topic", prefix + "payload",
+                "--verdicts-topic", prefix + "verdicts", "--parallelism", "1", "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("5 migration(s) applied").contains("(bounded), checkpoints in file:");
+        assertThat(out.toString()).contains("6 migration(s) applied")
+                .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
+                        + "io/tapflow/schema/dpi/protocols.v1.txt\\)\\), checkpoints in file:");
         try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
             assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");
             assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL")).isEqualTo("500");
+            // DPI is on by default: flows without samples get their port's verdict (443: TLS), also in the aggregates.
+            assertThat(row(db, "SELECT count() FROM flows FINAL WHERE app = ''")).isEqualTo("0");
+            assertThat(row(db, "SELECT count() FROM flows FINAL WHERE app = 'TLS'")).isEqualTo("167");
+            assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL WHERE app = 'TLS'")).isEqualTo("167");
         }
+        assertThat(kafka.recordCount(prefix + "verdicts")).isEqualTo(500);
     }
 
     private static AggregationSettings settings(boolean bounded) {

@@ -33,11 +33,11 @@ public final class BrokerCommand implements Callable<Integer> {
             kafka.close();
             stopped.countDown();
         }, "broker-shutdown"));
-        for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS)) {
+        for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.VERDICTS)) {
             kafka.createTopic(topic, partitions);
         }
         System.out.println("Kafka broker ready at " + kafka.bootstrap() + " (topics " + Topics.FLOWS + ", " + Topics.PAYLOAD + ", "
-                + Topics.AGENT_STATS + "); Ctrl-C stops it");
+                + Topics.AGENT_STATS + ", " + Topics.VERDICTS + "); Ctrl-C stops it");
         System.out.flush();
         stopped.await();
         return 0;

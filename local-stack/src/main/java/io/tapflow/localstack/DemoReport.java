@@ -49,6 +49,13 @@ final class DemoReport {
                     num(r.get(2)), num(r.get(3)), num(r.get(4)));
         }
         services.print(out, "Top protocols and service ports (flows_1h)");
+
+        Table apps = new Table("application", "flows", "packets", "bytes");
+        for (List<String> r : rows("SELECT app, sum(flows), sum(packets), sum(bytes) AS b FROM flows_1h FINAL"
+                + " GROUP BY app ORDER BY b DESC, app LIMIT " + top)) {
+            apps.row(r.get(0).isEmpty() ? "(no DPI)" : r.get(0), num(r.get(1)), num(r.get(2)), num(r.get(3)));
+        }
+        apps.print(out, "Top applications (flows_1h; DPI verdicts from the payload samples, Unknown = nothing matched)");
         return stages(runs, kafkaFlowRecords, deadLetters);
     }
 

@@ -8,6 +8,8 @@ import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.jobs.dpi.DpiSettings;
+import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.schema.Topics;
 import io.tapflow.servers.EmbeddedClickHouse;
 import io.tapflow.servers.EmbeddedKafka;
@@ -51,7 +53,8 @@ public final class LocalStack implements AutoCloseable {
         try {
             clickhouse.start();
             kafka = new EmbeddedKafka().start();
-            for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER)) {
+            for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER,
+                    Topics.VERDICTS)) {
                 kafka.createTopic(topic, PARTITIONS);
             }
             LocalStack stack = new LocalStack(kafka, clickhouse);
@@ -80,11 +83,20 @@ public final class LocalStack implements AutoCloseable {
 
     /** One agent per capture file, each its own link named after the file, {@code parallel} at a time. */
     public List<AgentRunner.Result> runAgents(List<Path> captures, int parallel) throws Exception {
+        return runAgents(captures, parallel, null, null);
+    }
+
+    /**
+     * As {@link #runAgents(List, int)}, with the agents' payload sampler set to {@code samplePackets} per direction
+     * of {@code sampleBytes} each (null: the agent's defaults).
+     */
+    public List<AgentRunner.Result> runAgents(List<Path> captures, int parallel, Integer samplePackets,
+                                              Integer sampleBytes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
             List<Future<AgentRunner.Result>> futures = new ArrayList<>();
             for (Path file : captures) {
-                futures.add(pool.submit(() -> runAgent(file)));
+                futures.add(pool.submit(() -> runAgent(file, samplePackets, sampleBytes)));
             }
             List<AgentRunner.Result> results = new ArrayList<>();
             for (Future<AgentRunner.Result> f : futures) {
@@ -96,7 +108,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private AgentRunner.Result runAgent(Path file) throws Exception {
+    private AgentRunner.Result runAgent(Path file, Integer samplePackets, Integer sampleBytes) throws Exception {
         String link = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         AgentConfig config = new AgentConfig();
         config.agentId = "demo-" + link;
@@ -104,17 +116,28 @@ public final class LocalStack implements AutoCloseable {
         config.output = AgentConfig.Output.KAFKA;
         config.kafka.bootstrap = kafka.bootstrap();
         config.flow.capacity = 65_536;
+        if (samplePackets != null) {
+            config.sampling.packetsPerDirection = samplePackets;
+        }
+        if (sampleBytes != null) {
+            config.sampling.bytes = sampleBytes;
+        }
         return AgentRunner.run(config.conclude(), new AgentIdentity(config.agentId, link, System.currentTimeMillis()),
                 List.of(file), () -> false);
     }
 
     /**
-     * Runs the aggregation job over everything in the topics now (bounded: windows are exact whatever the order of
-     * the captures' timestamps) and returns when it has finished and flushed into ClickHouse.
+     * Runs the aggregation job with DPI (bundled rules) over everything in the topics now (bounded: windows are exact
+     * whatever the order of the captures' timestamps) and returns when it has finished and flushed into ClickHouse.
      */
     public void runAggregation(int parallelism) throws Exception {
+        runAggregation(parallelism, DpiSettings.live(RuleSet.bundled()));
+    }
+
+    /** As {@link #runAggregation(int)} with these DPI settings, or without DPI when {@code dpi} is null. */
+    public void runAggregation(int parallelism, DpiSettings dpi) throws Exception {
         AggregationSettings settings = AggregationSettings.defaults(kafka.bootstrap(), clickhouseSettings)
-                .withBounded(true).withGroupId("demo-aggregation-" + System.nanoTime());
+                .withBounded(true).withGroupId("demo-aggregation-" + System.nanoTime()).withDpi(dpi);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         AggregationJob.build(env, settings);

@@ -39,6 +39,8 @@ class DemoCommandIT {
         assertThat(out).contains("Traffic per link (links_1h), top 10 of 3 by bytes");
         assertThat(out).containsPattern("\nteams\\s+83\\s"); // the teams capture's 83 flows, from links_1h
         assertThat(out).contains("Top talkers over all links").contains("Top protocols and service ports");
+        assertThat(out).contains("Top applications (flows_1h");
+        assertThat(out).containsPattern("\\nTeams\\s+\\d+\\s").doesNotContain("(no DPI)"); // teams.pcap, classified
         assertThat(out).containsPattern("Kafka: flows.v1\\s+\\S+\\s+0 dead letters");
     }
 }

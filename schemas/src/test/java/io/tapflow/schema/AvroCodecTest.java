@@ -27,7 +27,7 @@ class AvroCodecTest {
                 .setVlanId(10).setInnerVlanId(20).setMplsLabels(List.of(16000)).setTunnelType(TunnelType.VXLAN)
                 .setPacketsFwd(10).setPacketsRev(8).setBytesFwd(1500).setBytesRev(9000).setTcpFlagsFwd(0x1B).setTcpFlagsRev(0x12)
                 .setTtlMin(60).setTtlMax(64).setFragments(0).setEndReason(EndReason.TCP_FIN).setSamplingRate(1)
-                .setSignatureIds(List.of(7, 9)).build();
+                .setSignatureIds(List.of(7, 9)).setPayloadSamples(3).build();
     }
 
     @Test
@@ -113,6 +113,32 @@ class AvroCodecTest {
         assertThat(read.getAgentId()).isEqualTo("x");
         assertThat(read.getKafkaDropped()).isEqualTo(7);
         assertThat(read.getCaptureInterface()).isEmpty();
+    }
+
+    @Test
+    void flowRecordsFromAgentsOfTheFirstContractVersionStillDecode() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/io/tapflow/schema/history/FlowRecord-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("payload_samples")).isNull();
+        FlowRecord current = flow();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            Object value = current.get(field.name());
+            old.put(field.name(), switch (field.schema().getType()) {
+                case ENUM -> new GenericData.EnumSymbol(field.schema(), value.toString());
+                case FIXED -> new GenericData.Fixed(field.schema(), ((Address16) value).bytes());
+                default -> value;
+            });
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        FlowRecord read = AvroCodec.of(FlowRecord.class).decode(bytes, "flows.v1", 0, 1);
+
+        assertThat(read.getPayloadSamples()).isEqualTo(-1); // unknown: a consumer must not wait for samples
+        read.setPayloadSamples(3);
+        assertThat(read).isEqualTo(current);
     }
 
     @Test

@@ -9,13 +9,14 @@ import io.tapflow.agent.source.live.LiveCaptureException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Puts frames on a link as they are: an AF_PACKET raw socket sends each Ethernet frame of a capture byte for byte
  * (original MACs, VLAN tags, tunnels), for live-capture tests and loss benchmarks over a veth pair. Needs CAP_NET_RAW.
  */
-public final class FrameSender implements AutoCloseable {
+public final class FrameSender implements PacedSender {
     /** Ethernet header; the kernel refuses shorter frames. */
     private static final int MIN_FRAME = 14;
 
@@ -93,13 +94,46 @@ public final class FrameSender implements AutoCloseable {
         return new Sent(frames, bytes, skipped);
     }
 
-    /** Whether frame {@code i} can go on the link unchanged. */
+    @Override
     public boolean sendable(FrameBatch batch, int i) {
         int length = batch.capturedLength(i);
         return batch.linkType(i) == LinkType.ETHERNET && length == batch.wireLength(i) && length >= MIN_FRAME && length <= maxFrame;
     }
 
+    /** One sendto() per frame, cycling through the batches. */
+    @Override
+    public long sendPaced(List<FrameBatch> batches, long rate, long durationNs) {
+        long start = System.nanoTime();
+        long sent = 0;
+        double nsPerFrame = 1e9 / rate;
+        while (true) {
+            for (FrameBatch b : batches) {
+                for (int i = 0; i < b.count(); i++) {
+                    if ((sent & 63) == 0) {
+                        long now = System.nanoTime();
+                        if (now - start >= durationNs) {
+                            return sent;
+                        }
+                        long due = start + (long) (sent * nsPerFrame);
+                        if (due - now > 50_000) {
+                            LockSupport.parkNanos(due - now);
+                        }
+                    }
+                    if (sendable(b, i) && send(b.data(), b.offset(i), b.capturedLength(i))) {
+                        sent++;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public String name() {
+        return "socket";
+    }
+
+    /** The interface frames go out on. */
+    public String interfaceName() {
         return name;
     }
 

@@ -10,6 +10,9 @@ import io.tapflow.agent.source.PacketSource;
 import io.tapflow.agent.source.live.AfPacketSource;
 import io.tapflow.agent.source.live.PcapSource;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Capture loss against offered rate: synthetic frames (64-byte or IMIX, from {@link TraceGenerator}) are sent at
@@ -52,8 +54,12 @@ public final class LossBenchmark {
         }
     }
 
-    /** One rate step. */
-    public record Step(Capture capture, String frames, long offeredPps, long sent, double sentPps, long captured, long ringDrops) {
+    /**
+     * One rate step. {@code sent}: frames the link delivered to the capturing end; {@code linkDrops}: frames the kernel
+     * dropped on the way (a full receive backlog), seen by no capture and not counted as its loss.
+     */
+    public record Step(Capture capture, String frames, long offeredPps, long sent, double sentPps, long captured, long ringDrops,
+                       long linkDrops) {
         public double lossPercent() {
             return sent == 0 ? 0 : 100.0 * (sent - Math.min(sent, captured)) / sent;
         }
@@ -67,26 +73,45 @@ public final class LossBenchmark {
     private LossBenchmark() {
     }
 
+    /** How frames are sent: one sendto() per frame, or through a TX ring. */
+    public enum Sender {
+        SOCKET, TX_RING;
+
+        public static Sender parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "socket" -> SOCKET;
+                case "tx-ring" -> TX_RING;
+                default -> throw new IllegalArgumentException("--sender must be socket or tx-ring: " + text);
+            };
+        }
+
+        PacedSender open(String interfaceName) {
+            return this == SOCKET ? new FrameSender(interfaceName, VethLink.MAX_FRAME) : new TxRingSender(interfaceName, VethLink.MAX_FRAME);
+        }
+    }
+
     public static List<Step> run(List<Capture> captures, List<Long> rates, List<TraceGenerator.FrameSize> frameSizes, double seconds,
-                                 int ringMb, PrintStream out) throws IOException, InterruptedException {
+                                 int ringMb, Sender sender, PrintStream out) throws IOException, InterruptedException {
         List<Step> steps = new ArrayList<>();
         Path dir = Files.createTempDirectory("tapflow-loss");
         try (VethLink link = VethLink.create(false)) {
-            out.printf("veth %s -> %s, %.1f s per step, ring %d MiB per thread%n", link.sender, link.capture, seconds, ringMb);
-            out.printf("%-11s %-6s %12s %12s %12s %12s %10s %8s%n", "capture", "frames", "offered pps", "sent pps", "sent",
-                    "captured", "ring drops", "loss %");
+            out.printf("veth %s -> %s, sender %s, %.1f s per step, ring %d MiB per thread%n", link.sender, link.capture,
+                    sender.name().toLowerCase(Locale.ROOT).replace('_', '-'), seconds, ringMb);
+            out.printf("%-11s %-6s %12s %12s %12s %12s %10s %10s %8s%n", "capture", "frames", "offered pps", "sent pps", "sent",
+                    "captured", "ring drops", "link drops", "loss %");
             for (TraceGenerator.FrameSize size : frameSizes) {
                 String frames = size == TraceGenerator.FrameSize.FIXED_64 ? "64" : "imix";
                 Path trace = dir.resolve("trace-" + frames + ".pcap");
                 TraceGenerator.generate(TraceGenerator.TraceSpec.of(200_000, 10_000).withFrameSize(size), trace);
                 List<FrameBatch> batches = load(trace);
-                step(link, captures.get(0), frames, batches, rates.get(0), Math.min(seconds, 1), ringMb); // warm-up (JIT), not reported
+                step(link, sender, captures.get(0), frames, batches, rates.get(0), Math.min(seconds, 1), ringMb); // warm-up (JIT), not reported
                 for (Capture capture : captures) {
                     for (long rate : rates) {
-                        Step step = step(link, capture, frames, batches, rate, seconds, ringMb);
+                        Step step = step(link, sender, capture, frames, batches, rate, seconds, ringMb);
                         steps.add(step);
-                        out.printf("%-11s %-6s %12d %12.0f %12d %12d %10d %8.3f%s%n", capture, frames, rate, step.sentPps(), step.sent(),
-                                step.captured(), step.ringDrops(), step.lossPercent(), step.senderLimited() ? "  (sender-limited)" : "");
+                        out.printf("%-11s %-6s %12d %12.0f %12d %12d %10d %10d %8.3f%s%n", capture, frames, rate, step.sentPps(),
+                                step.sent(), step.captured(), step.ringDrops(), step.linkDrops(), step.lossPercent(),
+                                step.senderLimited() ? "  (sender-limited)" : "");
                     }
                     out.printf("%-11s %-6s highest offered rate without loss: %s; highest rate sent without loss: %s%n", capture, frames,
                             highestWithoutLoss(steps, capture, frames), highestSentWithoutLoss(steps, capture, frames));
@@ -124,10 +149,10 @@ public final class LossBenchmark {
         return best < 0 ? "none" : String.format(Locale.ROOT, "%.0f pps", best);
     }
 
-    private static Step step(VethLink link, Capture capture, String frames, List<FrameBatch> batches, long rate, double seconds,
-                             int ringMb) throws InterruptedException {
+    private static Step step(VethLink link, Sender kind, Capture capture, String frames, List<FrameBatch> batches, long rate,
+                             double seconds, int ringMb) throws InterruptedException {
         if (Capture.peer(capture.source())) {
-            return peerStep(link, capture, frames, batches, rate, seconds);
+            return peerStep(link, kind, capture, frames, batches, rate, seconds);
         }
         List<PacketSource> sources = new ArrayList<>();
         int group = capture.threads() > 1 ? (int) ((ProcessHandle.current().pid() + rate) & 0xFFFF) : -1;
@@ -147,12 +172,9 @@ public final class LossBenchmark {
         LiveCapture live = new LiveCapture(sources, meters, stop::get);
         live.start();
         Thread.sleep(100);
-        long sent;
-        double sentPps;
-        try (FrameSender sender = new FrameSender(link.sender, VethLink.MAX_FRAME)) {
-            long start = System.nanoTime();
-            sent = sendPaced(sender, batches, rate, (long) (seconds * 1e9), start);
-            sentPps = sent / ((System.nanoTime() - start) / 1e9);
+        Delivered delivered;
+        try (PacedSender sender = kind.open(link.sender)) {
+            delivered = send(sender, link, batches, rate, seconds);
         }
         Thread.sleep(SETTLE_MS);
         stop.set(true);
@@ -161,65 +183,56 @@ public final class LossBenchmark {
         for (Meter m : meters) {
             captured += m.counters().packets;
         }
-        return new Step(capture, frames, rate, sent, sentPps, captured, result.drops());
+        return new Step(capture, frames, rate, delivered.frames, delivered.pps, captured, result.drops(), delivered.linkDrops);
     }
 
     /** The same step with a peer meter as a child process on the capturing end (ring drops: not known, -1). */
-    private static Step peerStep(VethLink link, Capture capture, String frames, List<FrameBatch> batches, long rate,
+    private static Step peerStep(VethLink link, Sender kind, Capture capture, String frames, List<FrameBatch> batches, long rate,
                                  double seconds) throws InterruptedException {
         try {
             PeerCapture peer = PeerCapture.start(capture.source(), link.capture,
                     Path.of(System.getProperty("java.io.tmpdir"), "tapflow-loss-" + capture.source()));
             Thread.sleep(PeerCapture.READY_MS);
-            long sent;
-            double sentPps;
-            try (FrameSender sender = new FrameSender(link.sender, VethLink.MAX_FRAME)) {
-                long start = System.nanoTime();
-                sent = sendPaced(sender, batches, rate, (long) (seconds * 1e9), start);
-                sentPps = sent / ((System.nanoTime() - start) / 1e9);
-                Thread.sleep(SETTLE_MS);
-                if (!peer.needsFlushFrames()) {
-                    return new Step(capture, frames, rate, sent, sentPps, peer.stopAndCount(), -1);
-                }
-                byte[] frame = PeerCapture.flushFrames().get(0);
-                java.lang.foreign.MemorySegment flush = java.lang.foreign.Arena.ofAuto().allocate(frame.length); // the socket wants native memory
-                flush.copyFrom(java.lang.foreign.MemorySegment.ofArray(frame));
-                for (int i = 0; i < 20_000; i++) {
-                    sender.send(flush, 0, (int) flush.byteSize());
-                }
+            Delivered delivered;
+            try (PacedSender sender = kind.open(link.sender)) {
+                delivered = send(sender, link, batches, rate, seconds);
             }
-            return new Step(capture, frames, rate, sent, sentPps, peer.stopAndCount(), -1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(capture.source() + " could not run (is it installed?): " + e.getMessage(), e);
+            Thread.sleep(SETTLE_MS);
+            if (peer.needsFlushFrames()) {
+                sendFlushFrames(link);
+            }
+            return new Step(capture, frames, rate, delivered.frames, delivered.pps, peer.stopAndCount(), -1, delivered.linkDrops);
+        } catch (IOException e) {
+            throw new UncheckedIOException(capture.source() + " could not run (is it installed?): " + e.getMessage(), e);
         }
     }
 
-    /** Sends frame after frame, cycling through the batches, at most {@code rate} per second for {@code durationNs}. */
-    private static long sendPaced(FrameSender sender, List<FrameBatch> batches, long rate, long durationNs, long start) {
-        long sent = 0;
-        double nsPerFrame = 1e9 / rate;
-        while (true) {
-            for (FrameBatch b : batches) {
-                for (int i = 0; i < b.count(); i++) {
-                    if ((sent & 63) == 0) {
-                        long now = System.nanoTime();
-                        if (now - start >= durationNs) {
-                            return sent;
-                        }
-                        long due = start + (long) (sent * nsPerFrame);
-                        if (due - now > 50_000) {
-                            LockSupport.parkNanos(due - now);
-                        }
-                    }
-                    if (sender.sendable(b, i) && sender.send(b.data(), b.offset(i), b.capturedLength(i))) {
-                        sent++;
-                    }
-                }
+    /** Frames that make a peer export what it holds; they are sent after the step's counters were read. */
+    private static void sendFlushFrames(VethLink link) {
+        byte[] frame = PeerCapture.flushFrames().get(0);
+        try (Arena arena = Arena.ofConfined(); FrameSender sender = new FrameSender(link.sender, VethLink.MAX_FRAME)) {
+            MemorySegment flush = arena.allocate(frame.length); // the socket wants native memory
+            flush.copyFrom(MemorySegment.ofArray(frame));
+            for (int i = 0; i < 20_000; i++) {
+                sender.send(flush, 0, frame.length);
             }
         }
     }
 
-    private static List<FrameBatch> load(Path trace) {
+    private record Delivered(long frames, double pps, long linkDrops) {
+    }
+
+    /** Sends for {@code seconds}; what the link delivered is read off the sending interface's counters. */
+    private static Delivered send(PacedSender sender, VethLink link, List<FrameBatch> batches, long rate, double seconds) {
+        LinkCounters before = LinkCounters.read(link.sender);
+        long start = System.nanoTime();
+        sender.sendPaced(batches, rate, (long) (seconds * 1e9));
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        LinkCounters delta = LinkCounters.read(link.sender).since(before);
+        return new Delivered(delta.txPackets(), delta.txPackets() / elapsed, delta.txDropped());
+    }
+
+    static List<FrameBatch> load(Path trace) {
         List<FrameBatch> batches = new ArrayList<>();
         PacketSource source = CaptureFiles.open(trace); // stays open: the batches point into its mapping until exit
         while (true) {

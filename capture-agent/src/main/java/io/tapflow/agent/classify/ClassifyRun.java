@@ -36,7 +36,7 @@ public final class ClassifyRun {
     }
 
     public static Result run(Path capture, ClassifierEngine engine, Writer out) {
-        return run(capture, engine, null, out);
+        return run(capture, engine, null, out, PACKETS, BYTES);
     }
 
     /**
@@ -44,13 +44,26 @@ public final class ClassifyRun {
      *                Its signature set must be the engine's, whose ids the classifier understands.
      */
     public static Result run(Path capture, ClassifierEngine engine, PatternMatcher matcher, Writer out) {
+        return run(capture, engine, matcher, out, PACKETS, BYTES);
+    }
+
+    /**
+     * As {@link #run(Path, ClassifierEngine, Writer)} with the sampler set to {@code packets} per direction of
+     * {@code bytes} each: what a Flink DPI job sees of an agent sampling that way.
+     */
+    public static Result run(Path capture, ClassifierEngine engine, Writer out, int packets, int bytes) {
+        return run(capture, engine, null, out, packets, bytes);
+    }
+
+    /** The sampler set to {@code packets} per direction of {@code bytes} each, and {@code matcher} (or null) scanning. */
+    public static Result run(Path capture, ClassifierEngine engine, PatternMatcher matcher, Writer out, int packets, int bytes) {
         if (matcher != null && matcher.signatures() != engine.signatures()) {
             throw new IllegalArgumentException("the matcher's signatures (" + matcher.signatures().source()
                     + ") are not the classifier's (" + (engine.signatures() == null ? "none" : engine.signatures().source()) + ")");
         }
         MeterSettings d = MeterSettings.defaults();
         MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(), d.flushIntervalNs(),
-                d.closeGraceNs(), PACKETS, BYTES, d.fragmentEntries());
+                d.closeGraceNs(), packets, bytes, d.fragmentEntries());
         ClassifyingSink classify = new ClassifyingSink(engine);
         List<ClassifiedFlow> flows = new ArrayList<>();
         String link = capture.getFileName().toString();
@@ -58,7 +71,8 @@ public final class ClassifyRun {
         JsonLinesSink.ExtraFields fields = (b, t, slot, reason) -> {
             Verdict v = classify.currentVerdict();
             flows.add(new ClassifiedFlow(Protocols.name(t.protocol(slot)), address(t, slot, true), t.srcPort(slot),
-                    address(t, slot, false), t.dstPort(slot), v));
+                    address(t, slot, false), t.dstPort(slot), v, t.flowSeq(slot),
+                    Math.floorDiv(t.firstNs(slot), 1_000_000L)));
             appendVerdict(b, v);
         };
         JsonLinesSink json = new JsonLinesSink(out == null ? Writer.nullWriter() : out, identity, fields);

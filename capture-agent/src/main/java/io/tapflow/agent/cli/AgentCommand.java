@@ -99,7 +99,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--sample-packets", paramLabel = "K", description = "Payload-bearing packets sampled per flow direction (default 4; 0 = off).")
     Integer samplePackets;
 
-    @Option(names = "--sample-bytes", paramLabel = "N", description = "Bytes kept of each sampled payload (default 256; 0 = off).")
+    @Option(names = "--sample-bytes", paramLabel = "N", description = "Bytes kept of each sampled payload (default 1500: a whole ClientHello segment or QUIC Initial; 0 = off).")
     Integer sampleBytes;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics on this port (default off).")

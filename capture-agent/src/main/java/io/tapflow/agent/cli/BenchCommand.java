@@ -1,12 +1,15 @@
 package io.tapflow.agent.cli;
 
 import io.tapflow.agent.bench.CapturePayloads;
+import io.tapflow.agent.bench.ClassifyBenchmark;
 import io.tapflow.agent.bench.LossBenchmark;
 import io.tapflow.agent.bench.MatchBenchmark;
 import io.tapflow.agent.bench.MeterBenchmark;
+import io.tapflow.agent.bench.NdpiReaderPeer;
 import io.tapflow.agent.bench.TraceGenerator;
 import io.tapflow.agent.bench.TraceGenerator.FrameSize;
 import io.tapflow.agent.bench.TraceGenerator.Popularity;
+import io.tapflow.classifier.ClassifierEngine;
 import io.tapflow.classifier.match.MatcherEngine;
 import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.match.Signature;
@@ -29,8 +32,10 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)",
             "  tapflow bench meter trace.pcap --matcher aho-corasick    the same with the pattern matcher over payload samples",
             "  tapflow bench match --engine both                  pattern engines over the bundled captures' payloads, GB/s per core",
-            "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair"},
-        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class})
+            "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair",
+            "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader"},
+        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class,
+            BenchCommand.Classify.class})
 public final class BenchCommand {
 
     @Command(name = "gen", mixinStandardHelpOptions = true, usageHelpWidth = 120,
@@ -186,6 +191,42 @@ public final class BenchCommand {
         }
     }
 
+    @Command(name = "classify", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+            description = {"Classification throughput on one thread over captures, as tapflow classify runs them, by thread CPU time:",
+                "packets/s and flows/s of the whole path (read+decode+flow+classify) and flows/s of classification alone.",
+                "With --peer, runs nDPI's ndpiReader over the same files (apt-get install libndpi-bin) and prints its own figures.",
+                "Pin it for stable figures: taskset -c 1 tapflow bench classify ..."})
+    static final class Classify implements Callable<Integer> {
+        @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "pcap/pcapng files or directories of them.")
+        List<Path> captures;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured passes first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Measured passes; the median is printed (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--peer", description = "Also run ndpiReader over the same files, the same number of measured passes.")
+        boolean peer;
+
+        @Override
+        public Integer call() {
+            // One replay log line per file per pass would bury the figures.
+            System.setProperty("org.slf4j.simpleLogger.log.io.tapflow.agent.meter.CaptureReplay", "warn");
+            List<Path> files = new ArrayList<>(ClassifyBenchmark.captures(captures));
+            NdpiReaderPeer.Result ndpi = null;
+            if (peer) { // first: the files ndpiReader cannot read are left out of both figures
+                ndpi = NdpiReaderPeer.run(files, runs);
+                files.removeAll(ndpi.unreadable());
+            }
+            ClassifyBenchmark.run(files, ClassifierEngine.defaults(), warmup, runs, System.out);
+            if (ndpi != null) {
+                System.out.println(ndpi.summary());
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "loss", mixinStandardHelpOptions = true, usageHelpWidth = 120,
             description = {"Live capture loss against offered rate: sends synthetic frames through a veth pair at increasing rates",
                 "and captures the other end; prints per source and thread count the loss per rate and the highest rate without loss.",
@@ -208,6 +249,10 @@ public final class BenchCommand {
         @Option(names = "--ring-mb", defaultValue = "64", description = "Ring or libpcap buffer per thread, MiB (default ${DEFAULT-VALUE}).")
         int ringMb;
 
+        @Option(names = "--sender", defaultValue = "tx-ring",
+                description = "tx-ring (frames through a PACKET_TX_RING, one send() per chunk) or socket (one sendto() per frame) (default ${DEFAULT-VALUE}).")
+        String sender;
+
         @Override
         public Integer call() throws Exception {
             List<FrameSize> sizes = switch (frames.toLowerCase()) {
@@ -220,7 +265,7 @@ public final class BenchCommand {
             for (String c : captures) {
                 list.add(LossBenchmark.Capture.parse(c));
             }
-            LossBenchmark.run(list, rates, sizes, seconds, ringMb, System.out);
+            LossBenchmark.run(list, rates, sizes, seconds, ringMb, LossBenchmark.Sender.parse(sender), System.out);
             return 0;
         }
     }

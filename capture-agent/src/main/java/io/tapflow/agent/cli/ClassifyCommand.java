@@ -4,9 +4,10 @@ import io.tapflow.agent.classify.ClassifyRun;
 import io.tapflow.agent.classify.TruthScore;
 import io.tapflow.agent.config.AgentConfig;
 import io.tapflow.agent.config.ConfigException;
+import io.tapflow.agent.meter.MeterSettings;
 import io.tapflow.classifier.ClassifierEngine;
-import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.dissect.Dissectors;
+import io.tapflow.classifier.match.PatternMatcher;
 import io.tapflow.classifier.rules.HostRules;
 import io.tapflow.classifier.rules.ProtocolCatalog;
 import java.io.BufferedWriter;
@@ -66,6 +67,14 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--signatures", paramLabel = "FILE",
             description = "Signature file instead of the bundled one (format: schemas/.../dpi/signatures.v1.txt).")
     String signatures;
+    @Option(names = "--sample-packets", paramLabel = "N", defaultValue = "" + ClassifyRun.PACKETS,
+            description = "Payload packets per direction fed to the classifier, as an agent's sampler would keep them (1-"
+                    + MeterSettings.MAX_SAMPLES_PER_DIRECTION + ", default: ${DEFAULT-VALUE}).")
+    int samplePackets;
+
+    @Option(names = "--sample-bytes", paramLabel = "B", defaultValue = "" + ClassifyRun.BYTES,
+            description = "Bytes of each payload packet fed to the classifier (default: ${DEFAULT-VALUE}).")
+    int sampleBytes;
 
     @Option(names = "--no-port-guess", description = "Leave flows without payload Unknown instead of guessing from the server port.")
     boolean noPortGuess;
@@ -84,6 +93,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!output.equals("jsonl") && !output.equals("none")) {
             err.println("tapflow classify: --output must be jsonl or none: " + output);
+            return 2;
+        }
+        if (samplePackets < 1 || samplePackets > MeterSettings.MAX_SAMPLES_PER_DIRECTION || sampleBytes < 1) {
+            err.println("tapflow classify: --sample-packets must be 1-" + MeterSettings.MAX_SAMPLES_PER_DIRECTION
+                    + " and --sample-bytes at least 1: " + samplePackets + ", " + sampleBytes);
             return 2;
         }
         ClassifierEngine engine;
@@ -128,7 +142,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         for (Path file : files) {
             Writer out = output.equals("none") ? null : outDir != null
                     ? Files.newBufferedWriter(outDir.resolve(file.getFileName() + ".jsonl"), StandardCharsets.UTF_8) : stdout;
-            ClassifyRun.Result r = ClassifyRun.run(file, engine, patterns, out);
+            ClassifyRun.Result r = ClassifyRun.run(file, engine, patterns, out, samplePackets, sampleBytes);
             if (outDir != null && out != null) {
                 out.close();
             }

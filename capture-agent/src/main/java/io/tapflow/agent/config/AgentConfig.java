@@ -91,7 +91,7 @@ public final class AgentConfig {
 
     public static final class Sampling {
         public int packetsPerDirection = 4;
-        public int bytes = 256;
+        public int bytes = 1500;
     }
 
     /** The pattern matcher run over every payload sample; its signature ids go on samples and flow records. */

@@ -76,6 +76,7 @@ public final class AvroRecords {
         r.setTtlMin(t.ttlMin(slot) == 0xFF && t.ttlMax(slot) == 0 ? 0 : t.ttlMin(slot));
         r.setTtlMax(t.ttlMax(slot));
         r.setFragments(t.fragments(slot));
+        r.setPayloadSamples(t.samplesTaken(slot));
         r.setEndReason(reason);
         return r;
     }

@@ -36,7 +36,7 @@ public final class FlowTable {
     static final int PACKETS_REV = 8;
     static final int BYTES_FWD = 9;
     static final int BYTES_REV = 10;
-    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | reserved 8. */
+    /** flags fwd 8 | flags rev 8 | ttl min 8 | ttl max 8 | tunnel 4 | FIN fwd | FIN rev | RST | in use | samples fwd 4 | samples rev 4 | MPLS depth 8 | samples before this slice 8. */
     static final int MISC = 11;
     /** Flow sequence number of the current record; when the slot is free, the next free slot. */
     static final int SEQ = 12;
@@ -51,6 +51,8 @@ public final class FlowTable {
     private static final int SAMPLES_FWD_SHIFT = 40;
     private static final int SAMPLES_REV_SHIFT = 44;
     private static final int MPLS_DEPTH_SHIFT = 48;
+    /** Samples taken under earlier slices' flow_seq: the per-direction counts run on across active-timeout slices. */
+    private static final int SAMPLES_BASE_SHIFT = 56;
     /** In EXTRA, whose low 32 bits a slice keeps: the ids describe the whole flow. */
     private static final int SIGNATURES_SHIFT = 21;
     private static final long SIGNATURES_DROPPED = 1L << 25;
@@ -424,7 +426,9 @@ public final class FlowTable {
                 rec[base + PACKETS_REV] = 0;
                 rec[base + BYTES_FWD] = 0;
                 rec[base + BYTES_REV] = 0;
-                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT)) | (0xFFL << 16);
+                long taken = ((misc >>> SAMPLES_FWD_SHIFT) & 0xF) + ((misc >>> SAMPLES_REV_SHIFT) & 0xF);
+                rec[base + MISC] = (misc & (0xFL << 32 | IN_USE | 0xFFL << MPLS_DEPTH_SHIFT | 0xFFL << SAMPLES_FWD_SHIFT))
+                        | (0xFFL << 16) | taken << SAMPLES_BASE_SHIFT;
                 rec[base + EXTRA] &= 0xFFFF_FFFFL;
                 rec[base + SEQ] = nextSeqAndAdvance();
             }
@@ -596,6 +600,15 @@ public final class FlowTable {
     public int mplsLabel(int slot) { return (int) (records[slot * STRIDE + EXTRA] & 0x1F_FFFF) - 1; }
     public long fragments(int slot) { return records[slot * STRIDE + EXTRA] >>> 32; }
     public long flowSeq(int slot) { return records[slot * STRIDE + SEQ]; }
+
+    /**
+     * Payload samples taken under this slot's current flow_seq (both directions): what a consumer joining samples to
+     * the flow record should expect, unless the sink dropped some.
+     */
+    public int samplesTaken(int slot) {
+        long misc = records[slot * STRIDE + MISC];
+        return (int) (((misc >>> SAMPLES_FWD_SHIFT) & 0xF) + ((misc >>> SAMPLES_REV_SHIFT) & 0xF) - (misc >>> SAMPLES_BASE_SHIFT));
+    }
 
     public int size() { return size; }
     public int capacity() { return capacity; }

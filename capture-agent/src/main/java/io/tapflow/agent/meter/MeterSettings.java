@@ -11,7 +11,8 @@ public record MeterSettings(int flowCapacity, long idleTimeoutNs, long activeTim
     public static final int MAX_SAMPLES_PER_DIRECTION = 15;
 
     public static MeterSettings defaults() {
-        return new MeterSettings(262_144, 30_000_000_000L, 120_000_000_000L, 10_000_000_000L, 2_000_000_000L, 4, 256, 65_536);
+        // 1500 sampled bytes: 256 cut TLS ClientHellos and QUIC Initials short (94.1% DPI agreement vs 97.9%, BENCHMARKS.md).
+        return new MeterSettings(262_144, 30_000_000_000L, 120_000_000_000L, 10_000_000_000L, 2_000_000_000L, 4, 1500, 65_536);
     }
 
     public boolean sampling() {

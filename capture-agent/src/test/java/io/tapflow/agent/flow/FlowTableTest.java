@@ -248,6 +248,26 @@ class FlowTableTest {
     }
 
     @Test
+    void eachSliceCountsOnlyTheSamplesTakenUnderItsOwnFlowSeq() {
+        List<Integer> samplesPerRecord = new ArrayList<>();
+        FlowTable t = new FlowTable(16, 30 * S, 10 * S, 2 * S, (table, s, reason) -> samplesPerRecord.add(table.samplesTaken(s)));
+        int slot = t.update(aToB(ACK), 0, 60);
+        assertThat(t.takeSample(slot, 0, 2)).isZero();
+        t.update(bToA(ACK), 1 * S, 60);
+        assertThat(t.takeSample(slot, 1, 2)).isEqualTo(1);
+        assertThat(t.samplesTaken(slot)).isEqualTo(2);
+        t.sweep(11 * S); // first slice: both samples
+        t.update(aToB(ACK), 12 * S, 60);
+        assertThat(t.takeSample(slot, 0, 2)).isNotNegative(); // the forward direction's second sample, in slice two
+        t.update(aToB(ACK), 13 * S, 60);
+        assertThat(t.takeSample(slot, 0, 2)).isEqualTo(-1); // that direction has its two
+        t.sweep(23 * S);
+        t.update(bToA(ACK), 24 * S, 60);
+        t.flushAll(EndReason.END_OF_INPUT);
+        assertThat(samplesPerRecord).containsExactly(2, 1, 0);
+    }
+
+    @Test
     void anEmptySliceIsFreedSilentlyWhenIdle() {
         FlowTable t = table(16, 30 * S, 10 * S, 2 * S);
         t.update(aToB(ACK), 0, 60);

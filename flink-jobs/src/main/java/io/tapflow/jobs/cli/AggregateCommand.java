@@ -4,6 +4,7 @@ import io.tapflow.jobs.AggregationJob;
 import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.jobs.dpi.DpiSettings;
 import io.tapflow.jobs.sink.SinkBatching;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "aggregate", mixinStandardHelpOptions = true, usageHelpWidth = 120,
         description = {"Runs the aggregation job: flows.v1 and agent-stats.v1 from Kafka into ClickHouse (raw flows,",
             "1-minute and 1-hour aggregates per link x L4 protocol x application x addresses x service port, per-link",
-            "totals, top talkers, agent stats). Event time is each flow's last packet. Undecodable records and flows",
+            "totals, top talkers, agent stats). With DPI (on unless --no-dpi), each flow is first classified from its",
+            "payload.v1 samples: the verdict fills flows.app/category/server_name/ja3/ja4, keys the aggregates by",
+            "application and goes to verdicts.v1 (analysis 'live'). A flow is classified once the watermark passes its",
+            "last packet, so its row reaches ClickHouse about --max-out-of-orderness after the flow record.",
+            "Event time is each flow's last packet. Undecodable records and flows",
             "later than --allowed-lateness go to the dead-letter topic. Checkpoints make restarts resume where they",
             "stopped; ClickHouse tables are ReplacingMergeTree, so rows written twice count once (query with FINAL).",
             "Example: ./tapflow aggregate --kafka 127.0.0.1:9092 --clickhouse http://127.0.0.1:8123"},
@@ -104,6 +109,21 @@ final class AggregateCommand implements Callable<Integer> {
                 "on a Flink cluster: its state.checkpoints.dir."})
     String checkpointDir;
 
+    @Option(names = "--dpi", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Classify flows from payload.v1 (default: on; --no-dpi leaves app and the other verdict columns empty).")
+    boolean dpi;
+
+    @Mixin
+    DpiOptions dpiOptions;
+
+    @Option(names = "--payload-topic", defaultValue = io.tapflow.schema.Topics.PAYLOAD, paramLabel = "TOPIC",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String payloadTopic;
+
+    @Option(names = "--verdicts-topic", defaultValue = io.tapflow.schema.Topics.VERDICTS, paramLabel = "TOPIC",
+            description = "Default: ${DEFAULT-VALUE}.")
+    String verdictsTopic;
+
     @Option(names = "--migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Apply pending ClickHouse migrations before starting (default: on; --no-migrate to skip).")
     boolean migrate;
@@ -115,7 +135,8 @@ final class AggregateCommand implements Callable<Integer> {
         try {
             settings = new AggregationSettings(kafka, flowsTopic, statsTopic, deadLetterTopic, groupId, ch, bounded,
                     maxOutOfOrderness, idleness, allowedLateness, top, checkpointInterval,
-                    SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays);
+                    SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays,
+                    dpi ? DpiSettings.live(dpiOptions.rules()).withTopics(payloadTopic, verdictsTopic) : null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -136,8 +157,8 @@ final class AggregateCommand implements Callable<Integer> {
         storage.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
         env.configure(storage);
-        out.printf("%s: %s → %s (%s), checkpoints in %s%n", AggregationJob.NAME, kafka, ch,
-                bounded ? "bounded" : "streaming", checkpoints);
+        out.printf("%s: %s → %s (%s, %s), checkpoints in %s%n", AggregationJob.NAME, kafka, ch,
+                bounded ? "bounded" : "streaming", dpi ? "DPI with " + settings.dpi().rules() : "no DPI", checkpoints);
         out.flush();
         env.execute(AggregationJob.NAME);
         return 0;

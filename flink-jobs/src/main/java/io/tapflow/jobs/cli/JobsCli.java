@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tapflow", mixinStandardHelpOptions = true, version = "tapflow 0.1.0",
         usageHelpWidth = 120,
-        description = "TapFlow's Flink side: the jobs, the ClickHouse schema and its retention.",
+        description = "TapFlow's Flink side: the jobs (aggregation with DPI, DPI replay), the ClickHouse schema and its retention.",
         footer = {"", "Each command has --help."},
-        subcommands = {AggregateCommand.class, SchemaCommand.class, RetentionCommand.class})
+        subcommands = {AggregateCommand.class, ReplayCommand.class, SchemaCommand.class, RetentionCommand.class})
 public final class JobsCli {
     private JobsCli() {
     }

@@ -1,5 +1,6 @@
 package io.tapflow.jobs.operator;
 
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.jobs.source.DeadLetter;
 import io.tapflow.jobs.source.DeadLetterSplitter;
 import io.tapflow.schema.AvroCodec;
@@ -17,7 +18,7 @@ import org.apache.flink.util.Collector;
  * counted ({@code lateRecords}) and sent to the dead-letter topic with reason "late". Its raw row in {@code flows} is
  * written either way (that sink does not window).
  */
-public final class LateRecordFilter extends ProcessFunction<FlowRecord, FlowRecord> {
+public final class LateRecordFilter extends ProcessFunction<ClassifiedFlow, ClassifiedFlow> {
     private static final long serialVersionUID = 1L;
     private final long allowedLatenessMs;
     private final String sourceTopic;
@@ -38,14 +39,15 @@ public final class LateRecordFilter extends ProcessFunction<FlowRecord, FlowReco
     }
 
     @Override
-    public void processElement(FlowRecord r, Context ctx, Collector<FlowRecord> out) {
+    public void processElement(ClassifiedFlow c, Context ctx, Collector<ClassifiedFlow> out) {
+        FlowRecord r = c.flow;
         long watermark = ctx.timerService().currentWatermark();
         long ts = ctx.timestamp() == null ? r.getLastMs() : ctx.timestamp();
         if (watermark == Long.MIN_VALUE || ts > watermark) {
-            out.collect(r);
+            out.collect(c);
         } else if (ts > watermark - allowedLatenessMs) {
             corrected.inc();
-            out.collect(r);
+            out.collect(c);
         } else {
             late.inc();
             ctx.output(DeadLetterSplitter.DEAD_LETTERS, new DeadLetter(

@@ -1,5 +1,6 @@
 package io.tapflow.jobs.operator;
 
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.schema.FlowRecord;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ import org.apache.flink.util.OutputTag;
  * partials is harmless: the downstream windows add them.
  */
 public final class PreAggregator extends AbstractStreamOperator<Partial>
-        implements OneInputStreamOperator<FlowRecord, Partial> {
+        implements OneInputStreamOperator<ClassifiedFlow, Partial> {
     private static final long serialVersionUID = 1L;
     private final int maxEntries;
     /** Per aggregate, per window start (ordered, so a watermark touches only the windows it closes), per key. */
@@ -52,8 +53,9 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
     }
 
     @Override
-    public void processElement(StreamRecord<FlowRecord> element) {
-        FlowRecord r = element.getValue();
+    public void processElement(StreamRecord<ClassifiedFlow> element) {
+        ClassifiedFlow classified = element.getValue();
+        FlowRecord r = classified.flow;
         long ts = element.hasTimestamp() ? element.getTimestamp() : r.getLastMs();
         long packets = r.getPacketsFwd() + r.getPacketsRev();
         long bytes = r.getBytesFwd() + r.getBytesRev();
@@ -64,7 +66,7 @@ public final class PreAggregator extends AbstractStreamOperator<Partial>
         BinaryKey linkKey = lastLinkKey;
         byte[] src = r.getSrcAddr().bytes();
         byte[] dst = r.getDstAddr().bytes();
-        BinaryKey flowKey = AggregateKeys.flowKey(linkKey, r.getL4Proto(), "",
+        BinaryKey flowKey = AggregateKeys.flowKey(linkKey, r.getL4Proto(), classified.aggregateApp(),
                 ServicePorts.of(r.getSrcPort(), r.getDstPort()), src, dst);
         BinaryKey srcKey = AggregateKeys.hostKey(linkKey, src);
         BinaryKey dstKey = java.util.Arrays.equals(src, dst) ? null : AggregateKeys.hostKey(linkKey, dst);

@@ -1,13 +1,15 @@
 package io.tapflow.jobs.sink;
 
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.schema.FlowRecord;
 import java.util.List;
 
 /**
- * FlowRecord → a row of {@code flows} (schemas/.../0001_flows.sql). Enrichment columns stay empty here; the DPI
- * job writes the same identity with a higher ver. written_ms is when the row reached the sink.
+ * A flow record with its DPI verdict → one row of {@code flows} (schemas/.../0001_flows.sql): the DPI stage runs
+ * before this sink, so app, category, server_name, ja3, ja4 are written with the flow, once (empty without DPI).
+ * written_ms is when the row reached the sink.
  */
-public final class FlowRecordRows extends TableRows<FlowRecord> {
+public final class FlowRecordRows extends TableRows<ClassifiedFlow> {
     private static final long serialVersionUID = 1L;
     public static final long VERSION = 0;
     private static final List<String> COLUMNS = List.of("time", "first_ms", "last_ms", "agent_id", "agent_start_ms",
@@ -21,7 +23,8 @@ public final class FlowRecordRows extends TableRows<FlowRecord> {
     }
 
     @Override
-    public void encode(FlowRecord r, RowBinaryOutput out) {
+    public void encode(ClassifiedFlow c, RowBinaryOutput out) {
+        FlowRecord r = c.flow;
         out.dateTimeOfMillis(r.getFirstMs())
                 .uint64(r.getFirstMs())
                 .uint64(r.getLastMs())
@@ -51,7 +54,7 @@ public final class FlowRecordRows extends TableRows<FlowRecord> {
                 .string(r.getEndReason().name())
                 .uint32(r.getSamplingRate());
         uint32Array(out, r.getSignatureIds());
-        out.string("").string("").string("").string("").string("")
+        out.string(c.app).string(c.category).string(c.serverName).string(c.ja3).string(c.ja4)
                 .uint64(System.currentTimeMillis())
                 .uint64(VERSION);
     }

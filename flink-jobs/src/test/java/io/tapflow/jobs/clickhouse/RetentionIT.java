@@ -37,22 +37,23 @@ class RetentionIT {
                 db.execute("INSERT INTO links_1m VALUES ('" + day + " 10:00:00', 'link-a', 1, 2, 3, 0)");
                 db.execute("INSERT INTO talkers_1h VALUES ('" + day + " 10:00:00', 'link-a', 1, IPv6StringToNum('::1'), 1, 2, 3, 0)");
                 db.execute("INSERT INTO agent_stats (time, ts_ms, agent_id) VALUES ('" + day + " 10:00:00', 1, 'agent-1')");
+                db.execute("INSERT INTO flow_verdicts (time, analysis, agent_id) VALUES ('" + day + " 10:00:00', 'a', 'agent-1')");
             }
             Retention retention = new Retention(settings, CLOCK);
             String old = TODAY.minusDays(40).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
 
             List<Retention.Partition> expired = retention.expired(30);
             assertThat(expired).extracting(Retention.Partition::toString)
-                    .containsExactly("agent_stats " + old, "links_1m " + old, "talkers_1h " + old);
+                    .containsExactly("agent_stats " + old, "flow_verdicts " + old, "links_1m " + old, "talkers_1h " + old);
             assertThat(db.select("SELECT count() FROM links_1m").single()).as("a dry run drops nothing").isEqualTo("2");
 
             assertThat(retention.drop(30)).isEqualTo(expired);
 
-            for (String table : List.of("links_1m", "talkers_1h", "agent_stats")) {
-                assertThat(db.select("SELECT toString(toDate(" + (table.equals("agent_stats") ? "time" : "window_start") + ")) AS day FROM "
+            for (String table : List.of("links_1m", "talkers_1h", "agent_stats", "flow_verdicts")) {
+                assertThat(db.select("SELECT toString(toDate(" + (table.startsWith("links") || table.startsWith("talkers") ? "window_start" : "time") + ")) AS day FROM "
                         + table).values("day")).as(table).containsExactly(TODAY.toString());
             }
-            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("5");
+            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("6");
             assertThat(retention.drop(30)).isEmpty();
         }
     }

@@ -3,9 +3,12 @@ package io.tapflow.jobs.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tapflow.classifier.verdict.Confidence;
+import io.tapflow.classifier.verdict.Verdict;
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.jobs.testing.Flows;
 import io.tapflow.schema.FlowRecord;
 import io.tapflow.servers.EmbeddedClickHouse;
@@ -43,9 +46,9 @@ class ClickHouseSinkIT {
         for (int pass = 0; pass < 2; pass++) { // as after a restart from a checkpoint taken before the first write
             Thread.sleep(pass * 20L);
             secondPassStarted = System.currentTimeMillis();
-            ClickHouseSinkWriter<FlowRecord> writer = writer(settings, SinkBatching.DEFAULTS.withMaxRows(300));
+            ClickHouseSinkWriter<ClassifiedFlow> writer = writer(settings, SinkBatching.DEFAULTS.withMaxRows(300));
             for (FlowRecord r : flows) {
-                writer.write(r, null);
+                writer.write(ClassifiedFlow.of(r, VERDICT, 3), null);
             }
             writer.flush(false);
             writer.close();
@@ -65,24 +68,29 @@ class ClickHouseSinkIT {
                             String.valueOf(first.getBytesRev()), "27", "60", "64", "IDLE_TIMEOUT", "NONE",
                             String.valueOf(first.getFirstMs()), String.valueOf(first.getLastMs()),
                             String.valueOf(first.getFirstMs() / 1000));
+            assertThat(db.select("SELECT app, category, server_name, ja3, ja4 FROM flows FINAL WHERE flow_seq = 1").rows().get(0))
+                    .containsExactly("Google", "Web", "www.google.com", "771,4865-4866,0-10,29,0", "t13d0203h2_aaa_bbb");
         }
     }
 
     @Test
     void aFailingInsertGivesUpAfterItsAttemptsAndSaysWhy() {
         ClickHouseSettings settings = ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("sink_missing");
-        ClickHouseSinkWriter<FlowRecord> writer =
+        ClickHouseSinkWriter<ClassifiedFlow> writer =
                 writer(settings, new SinkBatching(10, Duration.ofSeconds(5), 2, Duration.ofMillis(10), Duration.ofMillis(10)));
         assertThatThrownBy(() -> {
             for (FlowRecord r : Flows.spread("l", 10, 1_700_000_000_000L, 50, 3)) {
-                writer.write(r, null);
+                writer.write(ClassifiedFlow.unclassified(r), null);
             }
             writer.flush(false); // a checkpoint waits for the insert, and fails with it
         }).hasMessageContaining("failed 2 times").hasMessageContaining("sink_missing")
                 .hasMessageContaining("diagnosis: ").hasMessageContaining("doesn't exist");
     }
 
-    private static ClickHouseSinkWriter<FlowRecord> writer(ClickHouseSettings settings, SinkBatching batching) {
+    private static final Verdict VERDICT = new Verdict("Google", "TLS", "Web", "www.google.com", "771,4865-4866,0-10,29,0",
+            "t13d0203h2_aaa_bbb", Confidence.HOST_RULE);
+
+    private static ClickHouseSinkWriter<ClassifiedFlow> writer(ClickHouseSettings settings, SinkBatching batching) {
         ProcessingTimeService noTimers = new ProcessingTimeService() {
             @Override
             public long getCurrentProcessingTime() {

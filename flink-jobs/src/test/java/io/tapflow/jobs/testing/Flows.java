@@ -4,8 +4,12 @@ import io.tapflow.schema.Address16;
 import io.tapflow.schema.AvroCodec;
 import io.tapflow.schema.EndReason;
 import io.tapflow.schema.FlowKeys;
+import io.tapflow.schema.Direction;
 import io.tapflow.schema.FlowRecord;
+import io.tapflow.schema.PayloadSample;
 import io.tapflow.schema.TunnelType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -59,6 +63,32 @@ public final class Flows {
             }
             for (byte[] g : garbage) {
                 producer.send(new ProducerRecord<>(topic, 0, null, g));
+            }
+            producer.flush();
+        }
+    }
+
+    /** A payload sample of {@code r}'s flow, captured at {@code tsUs}. */
+    public static PayloadSample sample(FlowRecord r, int packetIndex, Direction dir, String payload, long tsUs) {
+        byte[] bytes = payload.getBytes(StandardCharsets.US_ASCII);
+        return PayloadSample.newBuilder()
+                .setAgentId(r.getAgentId()).setLinkId(r.getLinkId()).setAgentStartMs(r.getAgentStartMs())
+                .setFlowSeq(r.getFlowSeq()).setIpVersion(4).setSrcAddr(r.getSrcAddr()).setDstAddr(r.getDstAddr())
+                .setSrcPort(r.getSrcPort()).setDstPort(r.getDstPort()).setL4Proto(r.getL4Proto()).setDirection(dir)
+                .setPacketIndex(packetIndex).setTsUs(tsUs).setPayload(ByteBuffer.wrap(bytes))
+                .setPayloadLength(bytes.length).setSignatureIds(List.of()).build();
+    }
+
+    /** Publishes samples in the given order to partition 0 of the topic, keyed like the agent keys them. */
+    public static void publishSamples(String bootstrap, String topic, List<PayloadSample> samples) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            AvroCodec<PayloadSample> codec = AvroCodec.of(PayloadSample.class);
+            for (PayloadSample s : samples) {
+                producer.send(new ProducerRecord<>(topic, 0, FlowKeys.of(s), codec.encode(s)));
             }
             producer.flush();
         }

@@ -47,6 +47,7 @@ public final class LinuxSockets {
     public static final int EACCES = 13;
     public static final int ENODEV = 19;
     public static final int ENOBUFS = 105;
+    public static final int MSG_DONTWAIT = 0x40;
 
     /** struct sockaddr_ll: family u16, protocol be16, ifindex s32, hatype u16, pkttype u8, halen u8, addr[8]. */
     public static final int SOCKADDR_LL_SIZE = 20;
@@ -174,8 +175,12 @@ public final class LinuxSockets {
     }
 
     public long sendto(int fd, MemorySegment frame, long length, MemorySegment address) {
+        return sendto(fd, frame, length, 0, address);
+    }
+
+    public long sendto(int fd, MemorySegment frame, long length, int flags, MemorySegment address) {
         try {
-            long r = (long) SENDTO.invokeExact(callState, fd, frame, length, 0, address, (int) address.byteSize());
+            long r = (long) SENDTO.invokeExact(callState, fd, frame, length, flags, address, (int) address.byteSize());
             if (r < 0) {
                 keep(-1);
             }
