@@ -6,9 +6,14 @@ import picocli.CommandLine.Option;
 
 /** The DPI rule options shared by {@code aggregate} and {@code replay}, as {@code classify} spells them. */
 final class DpiOptions {
-    @Option(names = "--signatures", paramLabel = "PATH", description = "DPI rules: a directory with host-rules*.txt"
-            + " and/or protocols*.txt (a missing one is the bundled one), or one such file (named protocols* for a"
-            + " protocol catalog, else host rules). Read at start and shipped with the job.")
+    @Option(names = "--rules", paramLabel = "DIR", description = "A directory of DPI rule files: host-rules*.txt,"
+            + " protocols*.txt and/or signatures*.txt (a missing one is the bundled one). Rule files are read at start"
+            + " and shipped with the job.")
+    Path rules;
+
+    @Option(names = "--signatures", paramLabel = "FILE", description = "Payload signatures instead of the bundled"
+            + " ones (format: schemas/.../dpi/signatures.v1.txt), as the agent's --signatures. With it the job scans"
+            + " the samples itself rather than trusting the ids the agents put on them.")
     Path signatures;
 
     @Option(names = "--host-rules", paramLabel = "FILE",
@@ -25,13 +30,13 @@ final class DpiOptions {
     /**
      * The rule set these options name.
      *
-     * @throws IllegalArgumentException a file is missing or malformed, or --signatures is given with a rule file
+     * @throws IllegalArgumentException a file is missing or malformed, or --rules is given with a rule file
      */
     RuleSet rules() {
-        if (signatures != null && (hostRules != null || protocols != null)) {
-            throw new IllegalArgumentException("--signatures cannot be combined with --host-rules or --protocols");
+        if (rules != null && (hostRules != null || protocols != null || signatures != null)) {
+            throw new IllegalArgumentException("--rules cannot be combined with --host-rules, --protocols or --signatures");
         }
-        return signatures != null ? RuleSet.fromSignatures(signatures, !noPortGuess)
-                : RuleSet.of(hostRules, protocols, !noPortGuess);
+        return rules != null ? RuleSet.fromDirectory(rules, !noPortGuess)
+                : RuleSet.of(hostRules, protocols, signatures, !noPortGuess);
     }
 }

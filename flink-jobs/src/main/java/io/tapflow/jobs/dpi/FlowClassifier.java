@@ -3,6 +3,10 @@ package io.tapflow.jobs.dpi;
 import io.tapflow.classifier.Classifier;
 import io.tapflow.classifier.ClassifierEngine;
 import io.tapflow.classifier.dissect.Packet;
+import io.tapflow.classifier.match.MatchedIds;
+import io.tapflow.classifier.match.MatcherEngine;
+import io.tapflow.classifier.match.PatternMatcher;
+import io.tapflow.classifier.match.PatternScanner;
 import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.schema.Direction;
 import io.tapflow.schema.FlowRecord;
@@ -65,6 +69,11 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
     private transient Counter orphanSamples;
     private transient Counter lateSamples;
     private transient byte[] scratch;
+    /** The job's own scan of each sample, when its signature set is not the agents' (a replay with other signatures). */
+    private transient PatternMatcher matcher;
+    private transient PatternScanner scanner;
+    private transient MatchedIds ids;
+    private transient int[] sampleIds;
 
     public FlowClassifier(DpiSettings settings) {
         this.settings = settings;
@@ -74,6 +83,12 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
     public void open(OpenContext context) {
         engine = settings.rules().engine(); // one per subtask: engines are not thread-safe
         classifier = engine.newClassifier();
+        if (settings.rules().signaturesFile()) {
+            matcher = MatcherEngine.AHO_CORASICK.compile(engine.signatures());
+            scanner = matcher.newScanner();
+        }
+        ids = MatchedIds.forSet(engine.signatures());
+        sampleIds = new int[16];
         var ctx = getRuntimeContext();
         record = ctx.getState(new ValueStateDescriptor<>("record", TypeInformation.of(FlowRecord.class)));
         samples = ctx.getListState(new ListStateDescriptor<>("samples", TypeInformation.of(PayloadSample.class)));
@@ -202,26 +217,50 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
             if (c.decided()) {
                 break;
             }
-            feed(c, s);
+            feed(c, s, r.getL4Proto());
         }
         flowsClassified.inc();
         samplesUsed.inc(ordered.size());
         return ClassifiedFlow.of(r, c.verdict(), ordered.size());
     }
 
-    private void feed(Classifier c, PayloadSample s) {
+    private void feed(Classifier c, PayloadSample s, int l4proto) {
         int dir = s.getDirection() == Direction.FORWARD ? Packet.TO_SERVER : Packet.TO_CLIENT;
         ByteBuffer payload = s.getPayload();
         int len = payload.remaining();
+        byte[] buf;
+        int off;
         if (payload.hasArray()) {
-            c.feed(dir, payload.array(), payload.arrayOffset() + payload.position(), len);
+            buf = payload.array();
+            off = payload.arrayOffset() + payload.position();
         } else {
             if (scratch.length < len) {
                 scratch = new byte[Math.max(len, 4096)];
             }
             payload.duplicate().get(scratch, 0, len);
-            c.feed(dir, scratch, 0, len);
+            buf = scratch;
+            off = 0;
         }
+        if (scanner != null) { // the job's signatures: scan again
+            ids.clear();
+            scanner.scan(buf, off, len, l4proto, ids);
+            c.feed(dir, buf, off, len, ids.array(), ids.count());
+            return;
+        }
+        List<Integer> agentIds = s.getSignatureIds(); // the agent's matcher already scanned it
+        int n = Math.min(agentIds.size(), sampleIds.length);
+        for (int i = 0; i < n; i++) {
+            sampleIds[i] = agentIds.get(i);
+        }
+        c.feed(dir, buf, off, len, sampleIds, n);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (matcher != null) {
+            matcher.close();
+        }
+        super.close();
     }
 
     /**

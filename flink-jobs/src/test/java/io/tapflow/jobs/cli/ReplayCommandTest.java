@@ -50,9 +50,12 @@ class ReplayCommandTest {
         Run r = replay("--from", "-1h", "--to", "now", "--host-rules", "/nonexistent/hosts.txt");
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.err).contains("no such rule file: /nonexistent/hosts.txt");
-        r = replay("--from", "-1h", "--to", "now", "--signatures", "/nonexistent");
+        r = replay("--from", "-1h", "--to", "now", "--rules", "/nonexistent");
         assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("no such rule file or directory: /nonexistent");
+        assertThat(r.err).contains("no such rules directory: /nonexistent");
+        r = replay("--from", "-1h", "--to", "now", "--signatures", "/nonexistent/sigs.txt");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err).contains("no such rule file: /nonexistent/sigs.txt");
     }
 
     @Test

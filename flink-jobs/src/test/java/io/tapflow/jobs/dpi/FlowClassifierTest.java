@@ -144,7 +144,7 @@ class FlowClassifierTest {
         java.nio.file.Path rules = java.nio.file.Files.createTempFile("host-rules", ".txt");
         try {
             java.nio.file.Files.writeString(rules, "example.org Example Web\n");
-            open(DpiSettings.live(RuleSet.of(rules, null, true)));
+            open(DpiSettings.live(RuleSet.of(rules, null, null, true)));
             record(9);
             sample(9, 0, Direction.FORWARD, REQUEST);
             harness.processBothWatermarks(new Watermark(LAST_MS));
@@ -199,6 +199,39 @@ class FlowClassifierTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void theAgentsSignatureIdsNameAFlowNoDissectorRecognises() throws Exception {
+        open(DpiSettings.live(RuleSet.bundled()));
+        record(13);
+        sample(13, 0, Direction.REVERSE, "RFB 003.008\n", 1_000, List.of(34)); // bundled id 34: VNC's banner
+        record(14);
+        sample(14, 0, Direction.REVERSE, "RFB 003.008\n", 1_000, List.of()); // the same bytes, no matcher at the agent
+        harness.processBothWatermarks(new Watermark(LAST_MS));
+
+        List<ClassifiedFlow> out = harness.extractOutputValues();
+        assertThat(out).extracting(c -> c.flow.getFlowSeq() + " " + c.app + " " + c.confidence)
+                .containsExactlyInAnyOrder("13 VNC SIGNATURE", "14 HTTP PORT_GUESS");
+    }
+
+    @Test
+    void withItsOwnSignatureFileTheJobScansTheSamplesItself() throws Exception {
+        java.nio.file.Path sigs = java.nio.file.Files.createTempFile("signatures", ".txt");
+        try {
+            java.nio.file.Files.writeString(sigs, "500  VNC  tcp  offset=0  XYZZY\n");
+            open(DpiSettings.live(RuleSet.of(null, null, sigs, true)));
+            record(15);
+            sample(15, 0, Direction.REVERSE, "XYZZY hello", 1_000, List.of(34)); // the agent's ids mean another set
+            harness.processBothWatermarks(new Watermark(LAST_MS));
+
+            assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
+                assertThat(c.app).isEqualTo("VNC");
+                assertThat(c.confidence).isEqualTo("SIGNATURE");
+            });
+        } finally {
+            java.nio.file.Files.deleteIfExists(sigs);
+        }
+    }
+
     private void open(DpiSettings settings) throws Exception {
         function = new FlowClassifier(settings);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function),
@@ -222,8 +255,14 @@ class FlowClassifierTest {
     }
 
     private void sample(long seq, int index, Direction dir, String payload, long offsetUs) throws Exception {
+        sample(seq, index, dir, payload, offsetUs, List.of());
+    }
+
+    private void sample(long seq, int index, Direction dir, String payload, long offsetUs, List<Integer> signatureIds)
+            throws Exception {
         long tsUs = (LAST_MS - 500) * 1000 + offsetUs;
         PayloadSample s = Flows.sample(Flows.flow("l", seq, LAST_MS, 1, 2, 80, 4, 400), index, dir, payload, tsUs);
+        s.setSignatureIds(signatureIds);
         harness.processElement2(new StreamRecord<>(s, tsUs / 1000));
     }
 }
