@@ -272,7 +272,8 @@ class AggregationJobIT {
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("6 migration(s) applied")
                 .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
-                        + "io/tapflow/schema/dpi/protocols.v1.txt\\)\\), checkpoints in file:");
+                        + "io/tapflow/schema/dpi/protocols.v1.txt, io/tapflow/schema/dpi/signatures.v1.txt\\)\\), "
+                        + "checkpoints in file:");
         try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
             assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");
             assertThat(row(db, "SELECT sum(flows) FROM flows_1h FINAL")).isEqualTo("500");
