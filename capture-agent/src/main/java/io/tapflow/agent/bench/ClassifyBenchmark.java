@@ -40,11 +40,12 @@ public final class ClassifyBenchmark {
 
     /**
      * @param packets packets per pass over all files
+     * @param bytes   their frame bytes
      * @param flows flows per pass (each ended flow gets one verdict)
      * @param fullCpuSeconds median CPU seconds of a full pass (meter + classification)
      * @param meterCpuSeconds median CPU seconds of a meter-only pass
      */
-    public record Result(int files, long packets, long flows, double fullCpuSeconds, double meterCpuSeconds) {
+    public record Result(int files, long packets, long bytes, long flows, double fullCpuSeconds, double meterCpuSeconds) {
         public double packetsPerSecond() {
             return packets / fullCpuSeconds;
         }
@@ -60,10 +61,11 @@ public final class ClassifyBenchmark {
 
         public String summary() {
             return String.format(Locale.ROOT,
-                    "tapflow classify: %d files, %d packets, %d flows per pass; %.0f packets/s, %.0f flows/s per core "
-                            + "(read+decode+flow+classify); classification alone %.0f flows/s per core "
+                    "tapflow classify: %d files, %d packets, %d flows per pass; %.0f packets/s, %.0f flows/s, %.2f Gb/s "
+                            + "per core (read+decode+flow+classify); classification alone %.0f flows/s per core "
                             + "(%.1f%% of the CPU time)",
-                    files, packets, flows, packetsPerSecond(), flowsPerSecond(), classificationFlowsPerSecond(),
+                    files, packets, flows, packetsPerSecond(), flowsPerSecond(), bytes * 8 / fullCpuSeconds / 1e9,
+                    classificationFlowsPerSecond(),
                     100 * (fullCpuSeconds - meterCpuSeconds) / fullCpuSeconds);
         }
     }
@@ -103,19 +105,20 @@ public final class ClassifyBenchmark {
             }
             last = f;
         }
-        Result r = new Result(captures.size(), last.packets, last.flows, median(full), median(meter));
+        Result r = new Result(captures.size(), last.packets, last.bytes, last.flows, median(full), median(meter));
         if (out != null) {
             out.println(r.summary());
         }
         return r;
     }
 
-    private record Pass(long packets, long flows, double cpuSeconds) {
+    private record Pass(long packets, long bytes, long flows, double cpuSeconds) {
     }
 
     private static Pass pass(List<Path> captures, MeterSettings settings, ClassifierEngine engine, boolean classify) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long packets = 0;
+        long bytes = 0;
         FlowCounter counter = new FlowCounter();
         long cpu = 0;
         for (Path capture : captures) {
@@ -134,8 +137,9 @@ public final class ClassifyBenchmark {
             meter.finish(EndReason.END_OF_INPUT);
             cpu += threads.getCurrentThreadCpuTime() - cpu0;
             packets += r.frames();
+            bytes += meter.counters().bytes;
         }
-        return new Pass(packets, counter.flows, cpu / 1e9);
+        return new Pass(packets, bytes, counter.flows, cpu / 1e9);
     }
 
     private static double median(double[] values) {

@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  */
 public final class NdpiReaderPeer {
     private static final Pattern THROUGHPUT = Pattern.compile("nDPI throughput:\\s+([0-9.]+)\\s*([KMG]?)\\s*pps");
+    /** Its bytes count 24 per packet on top of the frame (Ethernet CRC, preamble, inter-frame gap). */
+    private static final Pattern ETHERNET_BYTES = Pattern.compile("Ethernet bytes:\\s+(\\d+)");
+    private static final int WIRE_OVERHEAD = 24;
     private static final Pattern IP_PACKETS = Pattern.compile("IP packets:\\s+(\\d+)");
     private static final Pattern FLOWS = Pattern.compile("Unique flows:\\s+(\\d+)");
 
@@ -27,12 +30,12 @@ public final class NdpiReaderPeer {
      * file, summed). {@code unreadable}: files ndpiReader printed no statistics for (it stops on some malformed
      * captures); compare both tools on the others.
      */
-    public record Result(long packets, long flows, double seconds, String version, List<Path> unreadable) {
+    public record Result(long packets, long bytes, long flows, double seconds, String version, List<Path> unreadable) {
         public String summary() {
             String line = String.format(Locale.ROOT,
-                    "ndpiReader (%s): %d packets, %d flows per pass; %.0f packets/s, %.0f flows/s per core "
-                            + "(its own packet-loop time: read+decode+flow+DPI)",
-                    version, packets, flows, packets / seconds, flows / seconds);
+                    "ndpiReader (%s): %d packets, %d flows per pass; %.0f packets/s, %.0f flows/s, %.2f Gb/s of frames "
+                            + "per core (its own packet-loop time: read+decode+flow+DPI)",
+                    version, packets, flows, packets / seconds, flows / seconds, bytes * 8 / seconds / 1e9);
             return unreadable.isEmpty() ? line : line + "; no statistics for " + unreadable + ", left out of both figures";
         }
     }
@@ -43,6 +46,7 @@ public final class NdpiReaderPeer {
     /** Runs {@code ndpiReader -i FILE -l passes} on each file; throws with a clear message when it is missing. */
     public static Result run(List<Path> captures, int passes) {
         long packets = 0;
+        long bytes = 0;
         long flows = 0;
         double seconds = 0;
         String version = version();
@@ -55,13 +59,15 @@ public final class NdpiReaderPeer {
             }
             Pass p = parse(capture, out, passes);
             packets += p.packets;
+            bytes += p.bytes;
             flows += p.flows;
             seconds += p.seconds;
         }
-        return new Result(packets, flows, seconds, version, List.copyOf(unreadable));
+        return new Result(packets, bytes, flows, seconds, version, List.copyOf(unreadable));
     }
 
-    record Pass(long packets, long flows, double seconds) {
+    /** @param bytes frame bytes (ndpiReader's Ethernet bytes less its 24 per packet of wire overhead) */
+    record Pass(long packets, long bytes, long flows, double seconds) {
     }
 
     /** One file's figures per pass: the packet and flow counts of a pass, the median pass time. */
@@ -69,13 +75,16 @@ public final class NdpiReaderPeer {
         Matcher t = THROUGHPUT.matcher(out);
         Matcher p = IP_PACKETS.matcher(out);
         Matcher f = FLOWS.matcher(out);
+        Matcher e = ETHERNET_BYTES.matcher(out);
         double[] secs = new double[passes];
         long packets = -1;
+        long bytes = 0;
         long flows = -1;
         int n = 0;
         while (n < passes && p.find() && f.find()) {
             packets = Long.parseLong(p.group(1));
             flows = Long.parseLong(f.group(1));
+            bytes = e.find() ? Long.parseLong(e.group(1)) - WIRE_OVERHEAD * packets : 0;
             if (packets == 0) {
                 secs[n++] = 0; // nothing to time: ndpiReader prints no throughput line for an empty pass
                 continue;
@@ -95,7 +104,7 @@ public final class NdpiReaderPeer {
             throw new IllegalStateException(capture + ": expected " + passes + " passes in ndpiReader's output, found " + n);
         }
         Arrays.sort(secs);
-        return new Pass(packets, flows, secs[passes / 2]);
+        return new Pass(packets, bytes, flows, secs[passes / 2]);
     }
 
     private static String version() {

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class NdpiReaderPeerTest {
     private static String pass(long packets, long flows, String throughput) {
-        return "Traffic statistics:\n\tIP packets:            " + packets + "             of " + packets + " packets total\n"
+        return "Traffic statistics:\n\tEthernet bytes:        " + (packets * 124) + "       (includes ethernet CRC/IFC/trailer)\n"
+                + "\tIP packets:            " + packets + "             of " + packets + " packets total\n"
                 + "\tUnique flows:          " + flows + "\n"
                 + (throughput == null ? "" : "\tnDPI throughput:       " + throughput + " / 42.92 Mb/sec\n")
                 + "\tTraffic throughput:    800.00 K pps / 3.40 Gb/sec\n";
@@ -20,6 +21,7 @@ class NdpiReaderPeerTest {
         NdpiReaderPeer.Pass p = NdpiReaderPeer.parse(Path.of("f.pcap"), out, 3);
         assertEquals(1000, p.packets());
         assertEquals(10, p.flows());
+        assertEquals(100_000, p.bytes()); // 124 per packet less the 24 of wire overhead
         assertEquals(1000 / 100_000.0, p.seconds(), 1e-12); // passes took 10 ms, 1.05 s and 0.5 ms
     }
 
