@@ -72,10 +72,16 @@ public final class ClassifyingSink implements FlowSink {
             downstream.flow(table, slot, reason);
         }
         current = Verdict.NONE;
-        if (reason != EndReason.ACTIVE_TIMEOUT) { // a sliced flow keeps its state for the next slice
-            live.remove(table.flowSeq(slot));
-            pool.push(c);
-        }
+        // Every record ends its classifier, an active-timeout slice too: the next slice has a new flow_seq and its own
+        // (usually no) samples, as the Flink DPI stage, keyed by flow_seq, sees it. Keeping the state across slices
+        // would need the records to name their first slice.
+        live.remove(table.flowSeq(slot));
+        pool.push(c);
+    }
+
+    /** Flows with a classifier in use (for tests: none once every flow is written). */
+    int liveFlows() {
+        return live.size();
     }
 
     @Override
