@@ -47,6 +47,7 @@ final class FlowGenerator {
                 .setSrcPort(0).setDstPort(0).setL4Proto(6).setMplsLabels(List.of()).setTunnelType(TunnelType.NONE)
                 .setPacketsFwd(0).setPacketsRev(0).setBytesFwd(0).setBytesRev(0).setTcpFlagsFwd(0).setTcpFlagsRev(0)
                 .setTtlMin(64).setTtlMax(64).setEndReason(EndReason.IDLE_TIMEOUT).setSignatureIds(List.of())
+                .setPayloadSamples(0) // as agents say of flows they took no samples of: DPI passes them on at once
                 .build();
     }
 

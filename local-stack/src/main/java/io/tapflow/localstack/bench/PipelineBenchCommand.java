@@ -2,6 +2,8 @@ package io.tapflow.localstack.bench;
 
 import io.tapflow.jobs.AggregationJob;
 import io.tapflow.jobs.AggregationSettings;
+import io.tapflow.jobs.dpi.DpiSettings;
+import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
@@ -17,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -81,6 +84,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed = 42;
 
+    @Option(names = "--no-dpi", description = "Run the job without its DPI stage (it runs with it by default, as tapflow aggregate"
+            + " does; the generated records say they have no payload samples, so DPI classifies each on arrival).")
+    boolean noDpi;
+
     private final PrintStream out;
 
     public PipelineBenchCommand() {
@@ -121,13 +128,19 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             new Migrator(ch).migrate();
             AggregationSettings settings = AggregationSettings.defaults(kafka.bootstrap(), ch)
                     .withGroupId("tapflow-bench");
-            for (String topic : List.of(settings.flowsTopic(), settings.statsTopic(), settings.deadLetterTopic())) {
+            List<String> topics = new ArrayList<>(List.of(settings.flowsTopic(), settings.statsTopic(), settings.deadLetterTopic()));
+            if (!noDpi) {
+                DpiSettings dpi = DpiSettings.live(RuleSet.bundled());
+                settings = settings.withDpi(dpi);
+                topics.addAll(List.of(dpi.payloadTopic(), dpi.verdictsTopic()));
+            }
+            for (String topic : topics) {
                 kafka.createTopic(topic, partitions);
             }
             try (ClickHouseQueries db = ClickHouseQueries.open(ch)) {
-                out.printf("Kafka %s (%d partitions), ClickHouse %s at %s, aggregation job parallelism %d%n",
+                out.printf("Kafka %s (%d partitions), ClickHouse %s at %s, aggregation job parallelism %d, %s%n",
                         kafka.bootstrap(), partitions, db.select("SELECT version()").single(), clickhouse.httpUrl(),
-                        parallelism);
+                        parallelism, noDpi ? "no DPI" : "with DPI");
                 out.flush();
                 Path checkpoints = Files.createTempDirectory("tapflow-bench-checkpoints-");
                 JobClient job = startJob(settings, checkpoints);
