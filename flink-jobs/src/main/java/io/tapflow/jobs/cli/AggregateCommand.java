@@ -4,7 +4,6 @@ import io.tapflow.jobs.AggregationJob;
 import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
-import io.tapflow.jobs.dpi.DpiSettings;
 import io.tapflow.jobs.sink.SinkBatching;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -116,14 +115,6 @@ final class AggregateCommand implements Callable<Integer> {
     @Mixin
     DpiOptions dpiOptions;
 
-    @Option(names = "--payload-topic", defaultValue = io.tapflow.schema.Topics.PAYLOAD, paramLabel = "TOPIC",
-            description = "Default: ${DEFAULT-VALUE}.")
-    String payloadTopic;
-
-    @Option(names = "--verdicts-topic", defaultValue = io.tapflow.schema.Topics.VERDICTS, paramLabel = "TOPIC",
-            description = "Default: ${DEFAULT-VALUE}.")
-    String verdictsTopic;
-
     @Option(names = "--migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Apply pending ClickHouse migrations before starting (default: on; --no-migrate to skip).")
     boolean migrate;
@@ -136,7 +127,7 @@ final class AggregateCommand implements Callable<Integer> {
             settings = new AggregationSettings(kafka, flowsTopic, statsTopic, deadLetterTopic, groupId, ch, bounded,
                     maxOutOfOrderness, idleness, allowedLateness, top, checkpointInterval,
                     SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays,
-                    dpi ? DpiSettings.live(dpiOptions.rules()).withTopics(payloadTopic, verdictsTopic) : null);
+                    dpi ? dpiOptions.settings() : null);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -1,11 +1,19 @@
 package io.tapflow.jobs.cli;
 
+import io.tapflow.jobs.dpi.DpiSettings;
 import io.tapflow.jobs.dpi.RuleSet;
+import io.tapflow.schema.Topics;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The DPI rule options shared by {@code aggregate} and {@code replay}, as {@code classify} spells them. */
+/** The DPI options shared by {@code aggregate} and {@code replay}: topics, and rules as {@code classify} spells them. */
 final class DpiOptions {
+    @Option(names = "--payload-topic", defaultValue = Topics.PAYLOAD, paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
+    String payloadTopic;
+
+    @Option(names = "--verdicts-topic", defaultValue = Topics.VERDICTS, paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
+    String verdictsTopic;
+
     @Option(names = "--rules", paramLabel = "DIR", description = "A directory of DPI rule files: host-rules*.txt,"
             + " protocols*.txt and/or signatures*.txt (a missing one is the bundled one). Rule files are read at start"
             + " and shipped with the job.")
@@ -26,6 +34,11 @@ final class DpiOptions {
 
     @Option(names = "--no-port-guess", description = "Leave flows without payload evidence Unknown instead of guessing from the server port.")
     boolean noPortGuess;
+
+    /** Live DPI settings with these topics and rules. */
+    DpiSettings settings() {
+        return DpiSettings.live(rules()).withTopics(payloadTopic, verdictsTopic);
+    }
 
     /**
      * The rule set these options name.

@@ -5,7 +5,6 @@ import io.tapflow.jobs.ReplaySettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
 import io.tapflow.jobs.dpi.DpiSettings;
-import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.jobs.sink.SinkBatching;
 import io.tapflow.schema.Topics;
 import java.io.PrintWriter;
@@ -80,12 +79,6 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--flows-topic", defaultValue = Topics.FLOWS, paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
     String flowsTopic;
 
-    @Option(names = "--payload-topic", defaultValue = Topics.PAYLOAD, paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
-    String payloadTopic;
-
-    @Option(names = "--verdicts-topic", defaultValue = Topics.VERDICTS, paramLabel = "TOPIC", description = "Default: ${DEFAULT-VALUE}.")
-    String verdictsTopic;
-
     @Option(names = "--payload-lead", defaultValue = "5m", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Read payload samples from this long before --from (default: ${DEFAULT-VALUE}).")
     Duration payloadLead;
@@ -103,14 +96,13 @@ final class ReplayCommand implements Callable<Integer> {
         ClickHouseSettings ch = clickhouse.settings();
         ReplaySettings settings;
         try {
-            RuleSet rules = dpiOptions.rules();
-            DpiSettings dpi = DpiSettings.live(rules).withAnalysis(analysis).withTopics(payloadTopic, verdictsTopic);
+            DpiSettings dpi = dpiOptions.settings().withAnalysis(analysis);
             settings = new ReplaySettings(kafka, flowsTopic, ch, from, to, payloadLead, dpi, SinkBatching.DEFAULTS,
                     Duration.ofSeconds(10));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        requireTopics(kafka, List.of(flowsTopic, payloadTopic));
+        requireTopics(kafka, List.of(flowsTopic, dpiOptions.payloadTopic));
         PrintWriter out = spec.commandLine().getOut();
         if (migrate) {
             var applied = new Migrator(ch).migrate();
