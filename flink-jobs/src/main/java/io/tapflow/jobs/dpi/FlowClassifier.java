@@ -107,7 +107,7 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
     public void processElement1(FlowRecord r, Context ctx, Collector<ClassifiedFlow> out) throws Exception {
         int expected = r.getPayloadSamples();
         if (expected == 0) {
-            out.collect(classify(r)); // nothing to wait for, nothing to keep
+            out.collect(classify(r, List.of())); // nothing to wait for, nothing to keep, no state to read
             return;
         }
         if (expected > 0 && received(held.value()) >= expected) {
@@ -212,6 +212,11 @@ public final class FlowClassifier extends KeyedCoProcessFunction<BinaryKey, Flow
             ordered.add(s);
         }
         ordered.sort(CAPTURE_ORDER);
+        return classify(r, ordered);
+    }
+
+    /** @param ordered the flow's samples in capture order */
+    private ClassifiedFlow classify(FlowRecord r, List<PayloadSample> ordered) {
         Classifier c = classifier.start(r.getL4Proto(), r.getSrcPort(), r.getDstPort(), clientEndpoint(r));
         for (PayloadSample s : ordered) {
             if (c.decided()) {
