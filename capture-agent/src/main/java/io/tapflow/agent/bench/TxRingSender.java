@@ -29,6 +29,7 @@ public final class TxRingSender implements PacedSender {
     private static final int FRAMES = 4096;
     /** Frames per send() at most: small enough that pacing stays smooth, large enough to amortise the syscall. */
     private static final int MAX_CHUNK = 256;
+    private static final long DRAIN_TIMEOUT_NS = 5_000_000_000L;
 
     private final Arena arena = Arena.ofShared();
     private final LinuxSockets sys = new LinuxSockets(arena);
@@ -153,8 +154,12 @@ public final class TxRingSender implements PacedSender {
     /** Waits until the kernel has taken and released every slot, so the link's counters include every frame. */
     private void drain() {
         int slots = (int) (ring.byteSize() / frameSize);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT_NS;
         for (int s = 0; s < slots; s++) {
             while ((ring.get(ValueLayout.JAVA_INT, (long) s * frameSize) & (STATUS_SEND_REQUEST | STATUS_SENDING)) != 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new LiveCaptureException(name + ": the kernel did not release the TX ring's frames within 5 s");
+                }
                 flush();
                 Thread.onSpinWait();
             }
