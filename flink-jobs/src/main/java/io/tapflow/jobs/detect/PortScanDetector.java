@@ -118,6 +118,11 @@ public final class PortScanDetector extends KeyedProcessFunction<BinaryKey, Flow
         return c;
     }
 
+    /** The current key's state (tests measure its size). */
+    ScanState current() throws java.io.IOException {
+        return state.value();
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         ScanState s = state.value();

@@ -101,6 +101,11 @@ public final class SynFloodDetector extends KeyedProcessFunction<BinaryKey, Flow
         state.update(s);
     }
 
+    /** The current key's state (tests measure its size). */
+    FloodState current() throws java.io.IOException {
+        return state.value();
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
         FloodState s = state.value();
