@@ -160,6 +160,33 @@ class PortScanDetectorTest {
         assertThat(alerts()).singleElement().extracting(Alert::getDistinctHosts).isEqualTo(25L);
     }
 
+    @Test
+    void anOpenEpisodeSurvivesACheckpointAndRestoreWithoutASecondOpen() throws Exception {
+        for (int port = 1; port <= 20; port++) {
+            send(tcp(T0 + port, 7, 1, port, SYN, 0));
+        }
+        assertThat(alerts()).extracting(Alert::getState).containsExactly(AlertState.OPEN);
+        var snapshot = harness.snapshot(1, T0 + 100); // the state goes through its serializer (Kryo for ScanState)
+        harness.close();
+
+        detector = new PortScanDetector(DetectSettings.defaults());
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), DetectKeys.SOURCE,
+                BinaryKey.TYPE);
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int port = 21; port <= 30; port++) {
+            send(tcp(T0 + port, 7, 1, port, SYN, 0));
+        }
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(alerts()).singleElement().satisfies(closed -> {
+            assertThat(closed.getState()).isEqualTo(AlertState.CLOSED);
+            assertThat(closed.getEpisodeId()).isEqualTo(T0 + 15);
+            assertThat(closed.getAttempts()).isEqualTo(30);
+            assertThat(closed.getDistinctPorts()).isEqualTo(30);
+        });
+    }
+
     private void send(FlowRecord r) throws Exception {
         harness.processElement(new StreamRecord<>(r, r.getLastMs()));
     }

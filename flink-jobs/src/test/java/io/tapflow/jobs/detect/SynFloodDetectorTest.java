@@ -124,6 +124,33 @@ class SynFloodDetectorTest {
         assertThat(alerts()).singleElement().extracting(Alert::getState).isEqualTo(AlertState.OPEN);
     }
 
+    @Test
+    void anOpenEpisodeSurvivesACheckpointAndRestoreWithoutASecondOpen() throws Exception {
+        for (int i = 0; i < 150; i++) {
+            send(halfOpen(T0 + i, i, 443));
+        }
+        assertThat(alerts()).extracting(Alert::getState).containsExactly(AlertState.OPEN);
+        var snapshot = harness.snapshot(1, T0 + 200);
+        harness.close();
+
+        detector = new SynFloodDetector(DetectSettings.defaults());
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), DetectKeys.VICTIM,
+                BinaryKey.TYPE);
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int i = 150; i < 250; i++) {
+            send(halfOpen(T0 + i, i, 443));
+        }
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        assertThat(alerts()).singleElement().satisfies(closed -> {
+            assertThat(closed.getState()).isEqualTo(AlertState.CLOSED);
+            assertThat(closed.getEpisodeId()).isEqualTo(T0 + 99);
+            assertThat(closed.getAttempts()).isEqualTo(250);
+        });
+        assertThat(detector.current()).isNull();
+    }
+
     private void send(FlowRecord r) throws Exception {
         harness.processElement(new StreamRecord<>(r, r.getLastMs()));
     }
