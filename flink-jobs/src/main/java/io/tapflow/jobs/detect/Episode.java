@@ -52,14 +52,32 @@ final class Episode implements Serializable {
         firstSeenMs = Math.min(firstSeenMs, r.getFirstMs());
         lastSeenMs = Math.max(lastSeenMs, t);
         attempts++;
-        if (samplePeers.size() < SAMPLES && samplePeers.stream().noneMatch(p -> Arrays.equals(p, peer))) {
+        if (samplePeers.size() < SAMPLES && !hasPeer(peer)) {
             samplePeers.add(peer.clone());
         }
         int port = r.getDstPort();
-        if (samplePorts.length < SAMPLES && Arrays.stream(samplePorts).noneMatch(p -> p == port)) {
+        if (samplePorts.length < SAMPLES && !hasPort(port)) {
             samplePorts = Arrays.copyOf(samplePorts, samplePorts.length + 1);
             samplePorts[samplePorts.length - 1] = port;
         }
+    }
+
+    private boolean hasPeer(byte[] peer) {
+        for (byte[] p : samplePeers) {
+            if (Arrays.equals(p, peer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasPort(int port) {
+        for (int p : samplePorts) {
+            if (p == port) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The highest values seen in any window of the episode, and the window where they were seen last. */

@@ -82,16 +82,17 @@ public final class SynFloodDetector extends KeyedProcessFunction<BinaryKey, Flow
             double rate = attempts * 1000.0 / Math.max(t - first, settings.floodMinSpan().toMillis());
             if (attempts >= settings.floodMinAttempts() && rate >= settings.floodRatePerSecond()) {
                 s.lastCrossMs = Math.max(s.lastCrossMs, t);
-                if (!s.episode.open) {
+                boolean opens = !s.episode.open;
+                if (opens) {
                     s.episode.open = true;
                     s.episode.episodeId = t;
                     s.episode.attempts = attempts; // the episode starts with the window that crossed
                     s.episode.firstSeenMs = first;
+                }
+                s.episode.observe(1, s.initiators.count(), rate / settings.floodRatePerSecond(), "half_open", first, t);
+                if (opens) {
                     episodesOpened.inc();
-                    s.episode.observe(1, s.initiators.count(), rate / settings.floodRatePerSecond(), "half_open", first, t);
                     out.collect(s.episode.alert(DETECTOR, AlertState.OPEN));
-                } else {
-                    s.episode.observe(1, s.initiators.count(), rate / settings.floodRatePerSecond(), "half_open", first, t);
                 }
             }
         }
