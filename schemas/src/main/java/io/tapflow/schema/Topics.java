@@ -9,6 +9,8 @@ public final class Topics {
     public static final String VERDICTS = "verdicts.v1";
     /** Records a job could not use (undecodable, or later than the allowed lateness), with the reason in headers. */
     public static final String DEAD_LETTER = "dead-letter.v1";
+    /** {@link Alert}s of the behavioural detectors: an OPEN and a CLOSED record per episode. */
+    public static final String ALERTS = "alerts.v1";
 
     private Topics() {
     }

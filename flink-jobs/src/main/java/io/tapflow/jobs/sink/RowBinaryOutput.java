@@ -47,6 +47,11 @@ public final class RowBinaryOutput {
         return this;
     }
 
+    /** Float64: the IEEE 754 bits, little-endian. */
+    public RowBinaryOutput float64(double v) {
+        return uint64(Double.doubleToRawLongBits(v));
+    }
+
     /** DateTime: seconds since the epoch as UInt32. */
     public RowBinaryOutput dateTimeOfMillis(long epochMs) {
         return uint32(Math.max(0, Math.min(0xFFFF_FFFFL, Math.floorDiv(epochMs, 1000))));

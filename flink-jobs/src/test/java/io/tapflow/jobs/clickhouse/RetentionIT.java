@@ -53,7 +53,7 @@ class RetentionIT {
                 assertThat(db.select("SELECT toString(toDate(" + (table.startsWith("links") || table.startsWith("talkers") ? "window_start" : "time") + ")) AS day FROM "
                         + table).values("day")).as(table).containsExactly(TODAY.toString());
             }
-            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("6");
+            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("7");
             assertThat(retention.drop(30)).isEmpty();
         }
     }

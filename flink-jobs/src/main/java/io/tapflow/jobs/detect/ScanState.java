@@ -1,0 +1,59 @@
+package io.tapflow.jobs.detect;
+
+import java.io.Serializable;
+import java.util.HashMap;
+
+/**
+ * One scanner's current window (distinct ports per destination host, distinct hosts per destination port) and its
+ * episode. At most {@code maxTracked} hosts and {@code maxTracked} ports are tracked per window, each with a
+ * {@link DistinctCounter} of at most 256 bytes, so a window holds at most 2 × maxTracked × 256 bytes of counts
+ * whatever the scan's size (32 KiB with the default 64), plus the episode's 8 sample peers and ports.
+ */
+final class ScanState implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final long NONE = Long.MIN_VALUE;
+
+    long windowStartMs = NONE;
+    long windowEndMs = NONE;
+    HashMap<Long, DistinctCounter> portsByHost = new HashMap<>();
+    HashMap<Integer, DistinctCounter> hostsByPort = new HashMap<>();
+    long maxPorts;
+    long maxHosts;
+    boolean crossed;
+    /** Event time at which an open episode closes unless another window crosses first; NONE while not scheduled. */
+    long closeAtMs = NONE;
+    Episode episode = new Episode();
+
+    boolean windowActive() {
+        return windowStartMs != NONE;
+    }
+
+    void startWindow(long t, long lengthMs) {
+        windowStartMs = t;
+        windowEndMs = t + lengthMs;
+        portsByHost.clear();
+        hostsByPort.clear();
+        maxPorts = 0;
+        maxHosts = 0;
+        crossed = false;
+    }
+
+    void endWindow() {
+        windowStartMs = NONE;
+        windowEndMs = NONE;
+        portsByHost.clear();
+        hostsByPort.clear();
+    }
+
+    /** Bytes of counts and samples held: what the bound in the class comment is about (Java object headers aside). */
+    int sizeBytes() {
+        int bytes = 0;
+        for (DistinctCounter c : portsByHost.values()) {
+            bytes += Long.BYTES + c.sizeBytes();
+        }
+        for (DistinctCounter c : hostsByPort.values()) {
+            bytes += Integer.BYTES + c.sizeBytes();
+        }
+        return bytes + episode.samplePeers.size() * 16 + episode.samplePorts.length * Integer.BYTES;
+    }
+}

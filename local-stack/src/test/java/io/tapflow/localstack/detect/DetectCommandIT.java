@@ -1,0 +1,106 @@
+package io.tapflow.localstack.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tapflow.agent.testing.TestData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code tapflow detect} over every capture of testdata/pcap plus the SYN-flood capture, without payload sampling:
+ * the port scan and the flood are found with the right subjects, and no other capture raises anything. Every alert
+ * of the run is printed, so false positives show.
+ */
+class DetectCommandIT {
+    private static final Pattern FIELD = Pattern.compile("\"(detector|state|link_id|subject)\":\"([^\"]*)\"");
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void theScanAndTheFloodAreFoundAndNoOtherCaptureRaisesAnAlert() throws IOException {
+        List<String> args = new ArrayList<>(List.of("--payload-samples", "0", "--output", "jsonl", "--read"));
+        try (Stream<Path> files = Files.list(TestData.pcap("synscan.pcap").getParent())) {
+            files.map(Path::toString).sorted().forEach(args::add);
+        }
+        args.add(TestData.extra("suricata-verify_syn-flood.pcap").toString());
+
+        Run run = run(args.toArray(String[]::new));
+
+        System.out.println("Every alert over testdata/pcap/* and suricata-verify_syn-flood.pcap:");
+        System.out.print(run.out());
+        System.out.println(run.err());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> alerts = run.out().lines().toList();
+        List<String> summaries = alerts.stream().map(DetectCommandIT::summary).toList();
+        assertThat(summaries).containsExactlyInAnyOrder(
+                "port_scan OPEN synscan 172.16.0.8", "port_scan CLOSED synscan 172.16.0.8",
+                "syn_flood OPEN suricata-verify_syn-flood 198.51.100.5:443",
+                "syn_flood CLOSED suricata-verify_syn-flood 198.51.100.5:443");
+        assertThat(run.err()).contains("detect: 45 capture(s)").contains("4 alert(s) (2 opened, 2 closed episodes)");
+    }
+
+    @Test
+    void benignCapturesAloneGiveNoAlerts() {
+        Run run = run("--read", TestData.pcap("teams.pcap").toString(), TestData.pcap("bittorrent.pcap").toString(),
+                TestData.pcap("gnutella.pcap").toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("3 capture(s)").contains("0 alert(s)");
+    }
+
+    @Test
+    void missingCorruptAndBadOptionsAreClearErrors(@TempDir Path dir) throws IOException {
+        Run missing = run("--read", dir.resolve("nope.pcap").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("detect: cannot read " + dir.resolve("nope.pcap") + ": no such file");
+
+        Path garbage = Files.writeString(dir.resolve("garbage.pcap"), "not a capture at all");
+        Run corrupt = run("--read", garbage.toString(), TestData.pcap("synscan.pcap").toString());
+        assertThat(corrupt.exit()).isEqualTo(1);
+        assertThat(corrupt.err()).contains("garbage.pcap: not a pcap or pcapng file").contains("1 corrupt capture(s)");
+        assertThat(corrupt.out()).as("the good capture is still read").contains("\"subject\":\"172.16.0.8\"");
+
+        Run badOutput = run("--output", "xml", "--read", TestData.pcap("synscan.pcap").toString());
+        assertThat(badOutput.exit()).isEqualTo(2);
+        assertThat(badOutput.err()).contains("--output must be jsonl or none, got xml");
+    }
+
+    private static String summary(String json) {
+        Matcher m = FIELD.matcher(json);
+        String detector = null;
+        String state = null;
+        String link = null;
+        String subject = null;
+        while (m.find()) {
+            switch (m.group(1)) {
+                case "detector" -> detector = m.group(2);
+                case "state" -> state = m.group(2);
+                case "link_id" -> link = m.group(2);
+                default -> subject = m.group(2);
+            }
+        }
+        return detector + " " + state + " " + link + " " + subject;
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new DetectCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+}
