@@ -46,6 +46,8 @@ final class FlowVerdictSerializer implements KafkaRecordSerializationSchema<Clas
         v.setJa4(c.ja4);
         v.setConfidence(c.confidence);
         v.setSamples(c.samples);
-        return new ProducerRecord<>(topic, null, timestamp, FlowKeys.of(r), codec.encode(v));
+        // No record timestamp: the producer stamps the publish time. The flow's event time (the {@code timestamp}
+        // argument) may be years old for replayed captures, and the broker's time retention would delete such records.
+        return new ProducerRecord<>(topic, null, null, FlowKeys.of(r), codec.encode(v));
     }
 }
