@@ -22,6 +22,16 @@ import org.junit.jupiter.api.Test;
  * alerts.v1 holds each episode's OPEN and CLOSED record; the benign captures raise nothing.
  */
 class AlertsEndToEndIT {
+    /** README, "Behavioural detection", "In the live job". */
+    private static final String README_QUERY = """
+            SELECT detector, kind, link_id, subject, state, attempts, distinct_ports, distinct_hosts,
+                   toDateTime(intDiv(first_seen_ms, 1000), 'UTC') AS first_seen, toDateTime(intDiv(last_seen_ms, 1000), 'UTC') AS last_seen,
+                   arrayMap(a -> replaceRegexpOne(IPv6NumToString(a), '^::ffff:', ''), sample_peers) AS peers, sample_ports
+            FROM tapflow.alerts FINAL
+            WHERE state = 'OPEN'              -- or 'CLOSED'; leave out for both
+            ORDER BY first_seen_ms DESC
+            """;
+
     @Test
     void theLiveJobWritesThePortScanAndTheSynFloodToClickHouseAndKafka() throws Exception {
         List<Path> files = List.of(TestData.pcap("synscan.pcap"), TestData.extra("suricata-verify_syn-flood.pcap"),
@@ -40,6 +50,13 @@ class AlertsEndToEndIT {
                 }
                 assertThat(db.select("SELECT count() FROM alerts").single()).as("rows before merging: OPEN + CLOSED")
                         .isIn("2", "3", "4");
+                // The README's query for open and closed episodes runs on 18.16.
+                List<List<String>> closed = db.select(README_QUERY.replace("'OPEN'", "'CLOSED'")).rows();
+                System.out.println("README query, CLOSED: " + closed);
+                assertThat(closed).extracting(r -> r.get(0) + " " + r.get(3) + " " + r.get(4))
+                        .containsExactlyInAnyOrder("syn_flood 198.51.100.5:443 CLOSED", "port_scan 172.16.0.8 CLOSED");
+                assertThat(closed).allSatisfy(r -> assertThat(r.get(10)).as("peers as text").matches("\\['[0-9.]+'.*\\]"));
+                assertThat(db.select(README_QUERY).rows()).as("no episode is still open").isEmpty();
             }
             System.out.println("alerts FINAL: " + episodes);
             assertThat(episodes).containsOnlyKeys("port_scan synscan 172.16.0.8",
