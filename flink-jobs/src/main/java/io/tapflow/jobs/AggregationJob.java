@@ -1,5 +1,6 @@
 package io.tapflow.jobs;
 
+import io.tapflow.jobs.detect.DetectStage;
 import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.jobs.dpi.DpiStage;
 import io.tapflow.jobs.operator.Aggregate;
@@ -14,6 +15,8 @@ import io.tapflow.jobs.operator.PreAggregator;
 import io.tapflow.jobs.operator.SumPartials;
 import io.tapflow.jobs.operator.TopTalkers;
 import io.tapflow.jobs.sink.AgentStatsRows;
+import io.tapflow.jobs.sink.AlertRows;
+import io.tapflow.jobs.sink.AlertSerializer;
 import io.tapflow.jobs.sink.ClickHouseSink;
 import io.tapflow.jobs.sink.FlowAggregateRows;
 import io.tapflow.jobs.sink.FlowRecordRows;
@@ -25,6 +28,7 @@ import io.tapflow.jobs.source.DeadLetterSerializer;
 import io.tapflow.jobs.source.DeadLetterSplitter;
 import io.tapflow.jobs.source.Envelope;
 import io.tapflow.schema.AgentStats;
+import io.tapflow.schema.Alert;
 import io.tapflow.schema.FlowRecord;
 import io.tapflow.schema.PayloadSample;
 import java.time.Duration;
@@ -44,7 +48,9 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * flows.v1 and agent-stats.v1 → ClickHouse: raw flows, 1-minute and 1-hour aggregates per link × L4 protocol ×
  * application × source/destination address × service port, per-link totals and top-N talkers, and agent stats.
  * With DPI, payload.v1 joins the flows first ({@link DpiStage}): the verdict fills the raw flow's app, category,
- * server_name, ja3, ja4, keys the aggregates by application, and goes to verdicts.v1.
+ * server_name, ja3, ja4, keys the aggregates by application, and goes to verdicts.v1. With detection, the decoded
+ * flow records also go through the behavioural detectors ({@link DetectStage}), whose alerts go to ClickHouse
+ * {@code alerts} and to alerts.v1.
  * Records that do not decode, and flows later than the allowed lateness, go to the dead-letter topic.
  */
 public final class AggregationJob {
@@ -65,6 +71,10 @@ public final class AggregationJob {
                         "flows: " + s.flowsTopic())
                 .uid("flows-source")
                 .process(new DeadLetterSplitter<FlowRecord>()).uid("flows-decode").name("decode flows");
+
+        if (s.detect() != null) {
+            detect(flows, s);
+        }
 
         DataStream<ClassifiedFlow> classified;
         DataStream<DeadLetter> sampleDeadLetters = null;
@@ -134,6 +144,25 @@ public final class AggregationJob {
             deadLetters = deadLetters.union(sampleDeadLetters);
         }
         deadLetterSink(deadLetters, s.kafkaBootstrap(), s.deadLetterTopic());
+    }
+
+    /**
+     * The detectors on the decoded flow records, before DPI: they read flags, counts and times only, so they need
+     * no payload and do not wait for the join. Event time is the flow's last packet, as the source assigned it.
+     * Both sinks are at least once: an alert carries its episode's identity (detector, link, subject, episode id),
+     * and {@code alerts} is a ReplacingMergeTree on it, so a duplicate written after a restart replaces its copy;
+     * consumers of alerts.v1 dedupe on the same identity.
+     */
+    private static void detect(DataStream<FlowRecord> flows, AggregationSettings s) {
+        DataStream<Alert> alerts = DetectStage.detect(flows, s.detect());
+        alerts.sinkTo(new ClickHouseSink<>(s.clickhouse(), new AlertRows(), s.batching()))
+                .uid("alerts-clickhouse").name("ClickHouse alerts");
+        alerts.sinkTo(KafkaSink.<Alert>builder()
+                        .setBootstrapServers(s.kafkaBootstrap())
+                        .setRecordSerializer(new AlertSerializer(s.alertsTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .uid("alerts-kafka").name("alerts: " + s.alertsTopic());
     }
 
     /** Records that do not decode (or came too late), byte for byte with the reason, at least once. */

@@ -255,7 +255,7 @@ class AggregationJobIT {
     void theAggregateCommandRunsTheJobAndMigratesFirst() throws Exception {
         int run = RUNS.incrementAndGet();
         String prefix = "cli" + run + ".";
-        for (String topic : List.of("flows", "stats", "dead", "payload", "verdicts")) {
+        for (String topic : List.of("flows", "stats", "dead", "payload", "verdicts", "alerts")) {
             kafka.createTopic(prefix + topic, 1);
         }
         List<FlowRecord> records = Flows.spread("cli", 500, T0, 1000, 7);
@@ -267,12 +267,13 @@ class AggregationJobIT {
                 "aggregate", "--bounded", "--kafka", kafka.bootstrap(), "--clickhouse", clickhouse.httpUrl(),
                 "--database", "cli" + run, "--flows-topic", prefix + "flows", "--stats-topic", prefix + "stats",
                 "--dead-letter-topic", prefix + "dead", "--payload-topic", prefix + "payload",
-                "--verdicts-topic", prefix + "verdicts", "--parallelism", "1", "--batch-age", "300ms");
+                "--verdicts-topic", prefix + "verdicts", "--alerts-topic", prefix + "alerts", "--parallelism", "1",
+                "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("7 migration(s) applied")
                 .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
-                        + "io/tapflow/schema/dpi/protocols.v1.txt, io/tapflow/schema/dpi/signatures.v1.txt\\)\\), "
+                        + "io/tapflow/schema/dpi/protocols.v1.txt, io/tapflow/schema/dpi/signatures.v1.txt\\), detection\\), "
                         + "checkpoints in file:");
         try (ClickHouseQueries db = ClickHouseQueries.open(ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("cli" + run))) {
             assertThat(row(db, "SELECT count() FROM flows FINAL")).isEqualTo("500");

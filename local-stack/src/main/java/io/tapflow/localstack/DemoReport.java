@@ -56,7 +56,23 @@ final class DemoReport {
             apps.row(r.get(0).isEmpty() ? "(no DPI)" : r.get(0), num(r.get(1)), num(r.get(2)), num(r.get(3)));
         }
         apps.print(out, "Top applications (flows_1h; DPI verdicts from the payload samples, Unknown = nothing matched)");
+        alerts();
         return stages(runs, kafkaFlowRecords, deadLetters);
+    }
+
+    /** Episodes of the behavioural detectors, CLOSED replacing OPEN (FINAL); times in UTC. */
+    private void alerts() {
+        Table alerts = new Table("detector", "link", "subject", "kind", "state", "attempts", "ports", "hosts",
+                "first seen (UTC)", "last seen (UTC)");
+        for (List<String> r : rows("SELECT detector, link_id, subject, kind, state, attempts, distinct_ports, distinct_hosts,"
+                + " toDateTime(intDiv(first_seen_ms, 1000), 'UTC'), toDateTime(intDiv(last_seen_ms, 1000), 'UTC')"
+                + " FROM alerts FINAL ORDER BY first_seen_ms, detector, link_id, subject LIMIT " + top)) {
+            alerts.row(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), num(r.get(5)), num(r.get(6)), num(r.get(7)),
+                    r.get(8), r.get(9));
+        }
+        long episodes = num(single("SELECT count() FROM alerts FINAL"));
+        alerts.print(out, "Alerts (alerts; port scans and SYN floods), " + episodes + " episode(s)"
+                + (episodes > top ? ", the first " + top : "") + (episodes == 0 ? ": none" : ""));
     }
 
     private int stages(List<AgentRunner.Result> runs, long kafkaFlowRecords, long deadLetters) {

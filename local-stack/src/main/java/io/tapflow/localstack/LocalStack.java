@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
             clickhouse.start();
             kafka = new EmbeddedKafka().start();
             for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER,
-                    Topics.VERDICTS)) {
+                    Topics.VERDICTS, Topics.ALERTS)) {
                 kafka.createTopic(topic, PARTITIONS);
             }
             LocalStack stack = new LocalStack(kafka, clickhouse);
@@ -127,7 +127,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Runs the aggregation job with DPI (bundled rules) over everything in the topics now (bounded: windows are exact
+     * Runs the aggregation job with DPI (bundled rules) and the detectors (default thresholds) over everything in the topics now (bounded: windows are exact
      * whatever the order of the captures' timestamps) and returns when it has finished and flushed into ClickHouse.
      */
     public void runAggregation(int parallelism) throws Exception {

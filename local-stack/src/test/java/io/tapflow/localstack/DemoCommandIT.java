@@ -13,14 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The README's main command, on three real captures: every stage must agree and the tables must come out. */
+/**
+ * The README's main command, on four real captures: every stage must agree and the tables must come out, the port
+ * scan in synscan.pcap among the alerts.
+ */
 class DemoCommandIT {
     @TempDir
     Path captures;
 
     @Test
     void demoRunsThePipelineAndPrintsTablesFromClickHouse() throws IOException {
-        for (String name : new String[] {"dns.pcap", "vxlan.pcap", "teams.pcap"}) {
+        for (String name : new String[] {"dns.pcap", "vxlan.pcap", "teams.pcap", "synscan.pcap"}) {
             Files.copy(TestData.pcap(name), captures.resolve(name));
         }
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -36,11 +39,13 @@ class DemoCommandIT {
         System.out.println(out);
         assertThat(exit).isZero();
         assertThat(out).contains("OK: every flow the agents exported is in ClickHouse once");
-        assertThat(out).contains("Traffic per link (links_1h), top 10 of 3 by bytes");
+        assertThat(out).contains("Traffic per link (links_1h), top 10 of 4 by bytes");
         assertThat(out).containsPattern("\nteams\\s+83\\s"); // the teams capture's 83 flows, from links_1h
         assertThat(out).contains("Top talkers over all links").contains("Top protocols and service ports");
         assertThat(out).contains("Top applications (flows_1h");
         assertThat(out).containsPattern("\\nTeams\\s+\\d+\\s").doesNotContain("(no DPI)"); // teams.pcap, classified
+        assertThat(out).contains("Alerts (alerts; port scans and SYN floods), 1 episode(s)")
+                .containsPattern("\\nport_scan\\s+synscan\\s+172\\.16\\.0\\.8\\s+vertical\\s+CLOSED\\s+1,?994\\s");
         assertThat(out).containsPattern("Kafka: flows.v1\\s+\\S+\\s+0 dead letters");
     }
 }

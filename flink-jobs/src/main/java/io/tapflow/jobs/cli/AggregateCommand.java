@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             "payload.v1 samples: the verdict fills flows.app/category/server_name/ja3/ja4, keys the aggregates by",
             "application and goes to verdicts.v1 (analysis 'live'). A flow is classified once the watermark passes its",
             "last packet, so its row reaches ClickHouse about --max-out-of-orderness after the flow record.",
+            "With detection (on unless --no-detect), the flow records also go through the port-scan and SYN-flood",
+            "detectors: an OPEN and a CLOSED alert per episode, to ClickHouse table alerts and to alerts.v1.",
             "Event time is each flow's last packet. Undecodable records and flows",
             "later than --allowed-lateness go to the dead-letter topic. Checkpoints make restarts resume where they",
             "stopped; ClickHouse tables are ReplacingMergeTree, so rows written twice count once (query with FINAL).",
@@ -115,6 +117,9 @@ final class AggregateCommand implements Callable<Integer> {
     @Mixin
     DpiOptions dpiOptions;
 
+    @Mixin
+    DetectOptions detectOptions;
+
     @Option(names = "--migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Apply pending ClickHouse migrations before starting (default: on; --no-migrate to skip).")
     boolean migrate;
@@ -122,15 +127,7 @@ final class AggregateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClickHouseSettings ch = clickhouse.settings();
-        AggregationSettings settings;
-        try {
-            settings = new AggregationSettings(kafka, flowsTopic, statsTopic, deadLetterTopic, groupId, ch, bounded,
-                    maxOutOfOrderness, idleness, allowedLateness, top, checkpointInterval,
-                    SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays,
-                    dpi ? dpiOptions.settings() : null);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        AggregationSettings settings = settings(ch);
         PrintWriter out = spec.commandLine().getOut();
         if (migrate) {
             var applied = new Migrator(ch).migrate();
@@ -149,9 +146,22 @@ final class AggregateCommand implements Callable<Integer> {
         storage.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
         env.configure(storage);
         out.printf("%s: %s → %s (%s, %s), checkpoints in %s%n", AggregationJob.NAME, kafka, ch,
-                bounded ? "bounded" : "streaming", dpi ? "DPI with " + settings.dpi().rules() : "no DPI", checkpoints);
+                bounded ? "bounded" : "streaming", (dpi ? "DPI with " + settings.dpi().rules() : "no DPI")
+                        + (settings.detect() != null ? ", detection" : ", no detection"), checkpoints);
         out.flush();
         env.execute(AggregationJob.NAME);
         return 0;
+    }
+
+    /** The job's settings from the options; bad values are a {@link ParameterException} (exit code 2). */
+    AggregationSettings settings(ClickHouseSettings ch) {
+        try {
+            return new AggregationSettings(kafka, flowsTopic, statsTopic, deadLetterTopic, groupId, ch, bounded,
+                    maxOutOfOrderness, idleness, allowedLateness, top, checkpointInterval,
+                    SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays,
+                    dpi ? dpiOptions.settings() : null, detectOptions.settings(), detectOptions.alertsTopic);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
     }
 }

@@ -6,14 +6,15 @@ import java.util.Arrays;
 /**
  * Counts distinct values (given as 64-bit hashes): exactly up to {@value #EXACT_CAP} values, the range where the
  * thresholds (15 ports, 25 hosts) are decided, then as a {@link HyperLogLog}. Either way at most 256 bytes of data.
+ * Public fields: a Flink POJO inside the detectors' state.
  */
-final class DistinctCounter implements Serializable {
+public final class DistinctCounter implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int EXACT_CAP = 32;
 
-    long[] exact = new long[4];
-    int size;
-    HyperLogLog sketch;
+    public long[] exact = new long[4];
+    public int size;
+    public HyperLogLog sketch;
 
     void add(long hash) {
         if (sketch != null) {

@@ -15,27 +15,28 @@ import java.util.List;
  * One subject's evidence, from its first counted flow until its episode closes: what an {@link Alert} reports. Also
  * remembers whether the episode is open, so it is raised once, not once per window. Bounded: at most
  * {@value #SAMPLES} sample peers and ports.
+ * Public fields: a Flink POJO inside the detectors' state.
  */
-final class Episode implements Serializable {
+public final class Episode implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int SAMPLES = 8;
 
-    String linkId;
-    byte[] subjectAddr;
-    int subjectPort = -1;
-    boolean open;
-    long episodeId;
-    long firstSeenMs = Long.MAX_VALUE;
-    long lastSeenMs = Long.MIN_VALUE;
-    long attempts;
-    long distinctPorts;
-    long distinctHosts;
-    double score;
-    String kind = "";
-    long windowStartMs;
-    long windowEndMs;
-    List<byte[]> samplePeers = new ArrayList<>(SAMPLES);
-    int[] samplePorts = new int[0];
+    public String linkId;
+    public byte[] subjectAddr;
+    public int subjectPort = -1;
+    public boolean open;
+    public long episodeId;
+    public long firstSeenMs = Long.MAX_VALUE;
+    public long lastSeenMs = Long.MIN_VALUE;
+    public long attempts;
+    public long distinctPorts;
+    public long distinctHosts;
+    public double score;
+    public String kind = "";
+    public long windowStartMs;
+    public long windowEndMs;
+    public List<byte[]> samplePeers = new ArrayList<>(SAMPLES);
+    public int[] samplePorts = new int[0];
 
     /** A closed episode's successor: same subject, no evidence. */
     Episode restart() {

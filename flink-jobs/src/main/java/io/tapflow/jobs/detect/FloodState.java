@@ -6,23 +6,24 @@ import java.util.Arrays;
 /**
  * One victim's sliding window of half-open attempts (a ring of per-step buckets: count and first attempt time), its
  * distinct initiators and its episode. Fixed size: buckets × 20 bytes + one {@link DistinctCounter} (≤ 256 bytes) +
- * the episode's 8 sample peers and ports.
+ * the episode's 8 sample peers and ports. A Flink POJO (public fields, public no-arg constructor, field types Flink
+ * serializes itself), so checkpoints do not go through Kryo ({@code DetectStateTypesTest}).
  */
-final class FloodState implements Serializable {
+public final class FloodState implements Serializable {
     private static final long serialVersionUID = 1L;
     static final long NONE = Long.MIN_VALUE;
 
-    long[] bucketIndex;
-    int[] bucketCount;
-    long[] bucketFirstMs;
-    DistinctCounter initiators = new DistinctCounter();
-    long lastAttemptMs = NONE;
-    long lastCrossMs = NONE;
+    public long[] bucketIndex;
+    public int[] bucketCount;
+    public long[] bucketFirstMs;
+    public DistinctCounter initiators = new DistinctCounter();
+    public long lastAttemptMs = NONE;
+    public long lastCrossMs = NONE;
     /** The one pending timer (close check or cleanup); NONE when none is. */
-    long timerAtMs = NONE;
-    Episode episode = new Episode();
+    public long timerAtMs = NONE;
+    public Episode episode = new Episode();
 
-    FloodState() {
+    public FloodState() {
     }
 
     FloodState(int buckets) {

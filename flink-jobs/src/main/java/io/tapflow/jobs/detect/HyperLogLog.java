@@ -6,14 +6,15 @@ import java.io.Serializable;
  * A HyperLogLog distinct counter (Flajolet et al. 2007) over 64-bit hashes, with 2^{@value #P} one-byte registers:
  * {@value #M} bytes whatever the cardinality, standard error 1.04/sqrt(256) = 6.5%, linear counting below 5/2 m.
  * Enough for evidence ("about 100,000 hosts"); thresholds are decided on exact counts (see {@link DistinctCounter}).
+ * Public fields: a Flink POJO inside the detectors' state.
  */
-final class HyperLogLog implements Serializable {
+public final class HyperLogLog implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int P = 8;
     static final int M = 1 << P;
     private static final double ALPHA = 0.7213 / (1 + 1.079 / M);
 
-    byte[] registers = new byte[M];
+    public byte[] registers = new byte[M];
 
     /** @param hash a well-mixed 64-bit hash ({@link Hashes}) */
     void add(long hash) {

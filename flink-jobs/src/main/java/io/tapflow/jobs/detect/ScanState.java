@@ -2,27 +2,30 @@ package io.tapflow.jobs.detect;
 
 import java.io.Serializable;
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One scanner's current window (distinct ports per destination host, distinct hosts per destination port) and its
  * episode. At most {@code maxTracked} hosts and {@code maxTracked} ports are tracked per window, each with a
  * {@link DistinctCounter} of at most 256 bytes, so a window holds at most 2 × maxTracked × 256 bytes of counts
- * whatever the scan's size (32 KiB with the default 64), plus the episode's 8 sample peers and ports.
+ * whatever the scan's size (32 KiB with the default 64), plus the episode's 8 sample peers and ports. A Flink POJO
+ * (public fields, public no-arg constructor; the maps and lists have Flink's own serializers), so checkpoints do not
+ * go through Kryo ({@code DetectStateTypesTest}).
  */
-final class ScanState implements Serializable {
+public final class ScanState implements Serializable {
     private static final long serialVersionUID = 1L;
     static final long NONE = Long.MIN_VALUE;
 
-    long windowStartMs = NONE;
-    long windowEndMs = NONE;
-    HashMap<Long, DistinctCounter> portsByHost = new HashMap<>();
-    HashMap<Integer, DistinctCounter> hostsByPort = new HashMap<>();
-    long maxPorts;
-    long maxHosts;
-    boolean crossed;
+    public long windowStartMs = NONE;
+    public long windowEndMs = NONE;
+    public Map<Long, DistinctCounter> portsByHost = new HashMap<>();
+    public Map<Integer, DistinctCounter> hostsByPort = new HashMap<>();
+    public long maxPorts;
+    public long maxHosts;
+    public boolean crossed;
     /** Event time at which an open episode closes unless another window crosses first; NONE while not scheduled. */
-    long closeAtMs = NONE;
-    Episode episode = new Episode();
+    public long closeAtMs = NONE;
+    public Episode episode = new Episode();
 
     boolean windowActive() {
         return windowStartMs != NONE;

@@ -166,7 +166,7 @@ class PortScanDetectorTest {
             send(tcp(T0 + port, 7, 1, port, SYN, 0));
         }
         assertThat(alerts()).extracting(Alert::getState).containsExactly(AlertState.OPEN);
-        var snapshot = harness.snapshot(1, T0 + 100); // the state goes through its serializer (Kryo for ScanState)
+        var snapshot = harness.snapshot(1, T0 + 100); // the state goes through its serializer (a POJO serializer)
         harness.close();
 
         detector = new PortScanDetector(DetectSettings.defaults());
