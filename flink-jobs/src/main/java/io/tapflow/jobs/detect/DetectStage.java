@@ -13,7 +13,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *
  * <pre>
  *   flows ─┬─keyBy(link, src)───────────▶ PortScanDetector ─┬─▶ alerts
- *          └─keyBy(link, dst, dst port)─▶ SynFloodDetector ─┘
+ *          ├─keyBy(link, dst, dst port)─▶ SynFloodDetector ─┤
+ *          ├─both ends─keyBy(link, host)▶ P2pDetector ──────┤
+ *          └─keyBy(link, src)───────────▶ FanOutDetector ───┘
  * </pre>
  */
 public final class DetectStage {
@@ -30,6 +32,16 @@ public final class DetectStage {
                 .process(new SynFloodDetector(settings), alerts)
                 .uid("detect-syn-flood").name("detect: SYN floods (" + settings.floodRatePerSecond() + "/s over "
                         + settings.floodWindow() + ")");
-        return scans.union(floods);
+        DataStream<Alert> p2p = flows.flatMap(HostFlow.BOTH_ENDS, TypeInformation.of(HostFlow.class))
+                .uid("detect-p2p-both-ends").name("detect: each flow from both ends")
+                .keyBy(HostFlow.HOST, BinaryKey.TYPE)
+                .process(new P2pDetector(settings), alerts)
+                .uid("detect-p2p").name("detect: P2P hosts (" + settings.p2pMinTcpUdpPeers() + " TCP+UDP peers or "
+                        + settings.p2pMinPeers() + " peers ≈ ports in " + settings.p2pWindow() + ")");
+        DataStream<Alert> fanOut = flows.keyBy(DetectKeys.SOURCE, BinaryKey.TYPE)
+                .process(new FanOutDetector(settings), alerts)
+                .uid("detect-fan-out").name("detect: fan-out (" + settings.fanOutPeers() + " peers or "
+                        + settings.fanOutConnections() + " connections in " + settings.fanOutWindow() + ")");
+        return scans.union(floods, p2p, fanOut);
     }
 }
