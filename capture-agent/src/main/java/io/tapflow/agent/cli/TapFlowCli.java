@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Also run by ./tapflow:",
             "  demo       the whole pipeline here: Kafka + ClickHouse + Flink, one agent per bundled capture, a summary",
             "  aggregate  the Flink aggregation job: Kafka flows and agent stats into ClickHouse",
-            "  detect     behavioural alerts (port scan, SYN flood) over capture files, one JSON alert per line",
+            "  detect     behavioural alerts (port scan, SYN flood, P2P, fan-out) over capture files, one JSON alert per line",
             "  broker     a real Kafka broker on loopback, for trying agents and benchmarks",
             "  schema     TapFlow's ClickHouse tables: schema migrate --clickhouse URL",
             "  retention  drops ClickHouse day partitions older than --days N",

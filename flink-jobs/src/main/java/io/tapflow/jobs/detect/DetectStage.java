@@ -7,13 +7,15 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
- * The behavioural detectors as a sub-graph, for the offline {@code detect} command (and, later, the live job): flow
+ * The behavioural detectors as a sub-graph, for the offline {@code detect} command and the live aggregation job: flow
  * records with event time (the flow's last packet) and watermarks in, {@link Alert}s out (an OPEN and a CLOSED record
  * per episode). Flows only: detection needs no payload.
  *
  * <pre>
  *   flows ─┬─keyBy(link, src)───────────▶ PortScanDetector ─┬─▶ alerts
- *          └─keyBy(link, dst, dst port)─▶ SynFloodDetector ─┘
+ *          ├─keyBy(link, dst, dst port)─▶ SynFloodDetector ─┤
+ *          ├─both ends─keyBy(link, host)▶ P2pDetector ──────┤
+ *          └─keyBy(link, src)───────────▶ FanOutDetector ───┘
  * </pre>
  */
 public final class DetectStage {
@@ -30,6 +32,16 @@ public final class DetectStage {
                 .process(new SynFloodDetector(settings), alerts)
                 .uid("detect-syn-flood").name("detect: SYN floods (" + settings.floodRatePerSecond() + "/s over "
                         + settings.floodWindow() + ")");
-        return scans.union(floods);
+        DataStream<Alert> p2p = flows.flatMap(HostFlow.BOTH_ENDS, TypeInformation.of(HostFlow.class))
+                .uid("detect-p2p-both-ends").name("detect: each flow from both ends")
+                .keyBy(HostFlow.HOST, BinaryKey.TYPE)
+                .process(new P2pDetector(settings), alerts)
+                .uid("detect-p2p").name("detect: P2P hosts (" + settings.p2pMinTcpUdpPeers() + " TCP+UDP peers or "
+                        + settings.p2pMinPeers() + " peers ≈ ports in " + settings.p2pWindow() + ")");
+        DataStream<Alert> fanOut = flows.keyBy(DetectKeys.SOURCE, BinaryKey.TYPE)
+                .process(new FanOutDetector(settings), alerts)
+                .uid("detect-fan-out").name("detect: fan-out (" + settings.fanOutPeers() + " peers or "
+                        + settings.fanOutConnections() + " connections in " + settings.fanOutWindow() + ")");
+        return scans.union(floods, p2p, fanOut);
     }
 }
