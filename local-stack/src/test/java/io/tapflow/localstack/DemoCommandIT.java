@@ -44,8 +44,10 @@ class DemoCommandIT {
         assertThat(out).contains("Top talkers over all links").contains("Top protocols and service ports");
         assertThat(out).contains("Top applications (flows_1h");
         assertThat(out).containsPattern("\\nTeams\\s+\\d+\\s").doesNotContain("(no DPI)"); // teams.pcap, classified
-        assertThat(out).contains("Alerts (alerts; port scans and SYN floods), 1 episode(s)")
-                .containsPattern("\\nport_scan\\s+synscan\\s+172\\.16\\.0\\.8\\s+vertical\\s+CLOSED\\s+1,?994\\s");
+        // synscan's scanner: a port scan, and a fan-out too (README, "Behavioural detection")
+        assertThat(out).contains("Alerts (alerts: port scans, SYN floods, P2P hosts, fan-out), 2 episode(s)")
+                .containsPattern("\\nport_scan\\s+synscan\\s+172\\.16\\.0\\.8\\s+vertical\\s+CLOSED\\s+1,?994\\s")
+                .containsPattern("\\nfan_out\\s+synscan\\s+172\\.16\\.0\\.8\\s+connections\\s+CLOSED\\s+1,?994\\s");
         assertThat(out).containsPattern("Kafka: flows.v1\\s+\\S+\\s+0 dead letters");
     }
 }
