@@ -9,7 +9,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -36,7 +35,7 @@ public final class FanOutDetector extends KeyedProcessFunction<BinaryKey, FlowRe
     private transient ValueState<FanOutState> state;
     private transient Counter flowsCounted;
     private transient Counter episodesOpened;
-    private transient Counter episodesClosed;
+    private transient EpisodeWindows windows;
 
     public FanOutDetector(DetectSettings settings) {
         this.settings = settings;
@@ -50,7 +49,7 @@ public final class FanOutDetector extends KeyedProcessFunction<BinaryKey, FlowRe
         var metrics = ctx.getMetricGroup();
         flowsCounted = metrics.counter("flowsCounted");
         episodesOpened = metrics.counter("episodesOpened");
-        episodesClosed = metrics.counter("episodesClosed");
+        windows = new EpisodeWindows(DETECTOR, windowMs, metrics.counter("episodesClosed"));
     }
 
     /** A connection the source opened: TCP with its SYN, or any other protocol. */
@@ -72,7 +71,7 @@ public final class FanOutDetector extends KeyedProcessFunction<BinaryKey, FlowRe
             s.episode.subjectAddr = r.getSrcAddr().bytes().clone();
         }
         if (s.windowActive() && t >= s.windowEndMs) {
-            endWindow(s, ctx.timerService(), out); // ahead of the watermark, which has not fired the window's timer yet
+            windows.endWindow(s, ctx.timerService(), out); // ahead of the watermark, which has not fired the window's timer yet
         }
         if (!s.windowActive()) {
             s.startWindow(t, windowMs);
@@ -110,42 +109,6 @@ public final class FanOutDetector extends KeyedProcessFunction<BinaryKey, FlowRe
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        FanOutState s = state.value();
-        if (s == null) {
-            return;
-        }
-        if (s.windowActive() && timestamp >= s.windowEndMs) {
-            endWindow(s, ctx.timerService(), out);
-        }
-        if (s.episode.open && !s.windowActive() && s.closeAtMs != FanOutState.NONE && timestamp >= s.closeAtMs) {
-            close(s, out); // a whole window went by without a connection
-        }
-        if (!s.episode.open && !s.windowActive()) {
-            state.clear();
-        } else {
-            state.update(s);
-        }
-    }
-
-    /** A window that crossed keeps the episode open for one more window; one that did not closes it. */
-    private void endWindow(FanOutState s, TimerService timers, Collector<Alert> out) {
-        if (s.episode.open) {
-            if (s.crossed) {
-                s.closeAtMs = s.windowEndMs + windowMs;
-                timers.registerEventTimeTimer(s.closeAtMs);
-            } else {
-                close(s, out);
-            }
-        } else {
-            s.episode = s.episode.restart(); // evidence below the thresholds is not kept beyond its window
-        }
-        s.endWindow();
-    }
-
-    private void close(FanOutState s, Collector<Alert> out) {
-        episodesClosed.inc();
-        out.collect(s.episode.alert(DETECTOR, AlertState.CLOSED));
-        s.episode = s.episode.restart();
-        s.closeAtMs = FanOutState.NONE;
+        windows.onTimer(state, timestamp, ctx.timerService(), out);
     }
 }

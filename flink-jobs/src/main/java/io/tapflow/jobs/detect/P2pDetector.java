@@ -9,7 +9,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -66,7 +65,7 @@ public final class P2pDetector extends KeyedProcessFunction<BinaryKey, HostFlow,
     private transient Counter flowsExcluded;
     private transient Counter untrackedPeers;
     private transient Counter episodesOpened;
-    private transient Counter episodesClosed;
+    private transient EpisodeWindows windows;
 
     public P2pDetector(DetectSettings settings) {
         this.settings = settings;
@@ -111,7 +110,7 @@ public final class P2pDetector extends KeyedProcessFunction<BinaryKey, HostFlow,
         flowsExcluded = metrics.counter("flowsExcluded");
         untrackedPeers = metrics.counter("untrackedPeers");
         episodesOpened = metrics.counter("episodesOpened");
-        episodesClosed = metrics.counter("episodesClosed");
+        windows = new EpisodeWindows(DETECTOR, windowMs, metrics.counter("episodesClosed"));
     }
 
     @Override
@@ -130,7 +129,7 @@ public final class P2pDetector extends KeyedProcessFunction<BinaryKey, HostFlow,
             s.episode.subjectAddr = f.host.clone();
         }
         if (s.windowActive() && t >= s.windowEndMs) {
-            endWindow(s, ctx.timerService(), out); // ahead of the watermark, which has not fired the window's timer yet
+            windows.endWindow(s, ctx.timerService(), out); // ahead of the watermark, which has not fired the window's timer yet
         }
         if (!s.windowActive()) {
             s.startWindow(t, windowMs);
@@ -252,42 +251,6 @@ public final class P2pDetector extends KeyedProcessFunction<BinaryKey, HostFlow,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        P2pState s = state.value();
-        if (s == null) {
-            return;
-        }
-        if (s.windowActive() && timestamp >= s.windowEndMs) {
-            endWindow(s, ctx.timerService(), out);
-        }
-        if (s.episode.open && !s.windowActive() && s.closeAtMs != P2pState.NONE && timestamp >= s.closeAtMs) {
-            close(s, out); // a whole window went by without a counted flow
-        }
-        if (!s.episode.open && !s.windowActive()) {
-            state.clear();
-        } else {
-            state.update(s);
-        }
-    }
-
-    /** A window that crossed keeps the episode open for one more window; one that did not closes it. */
-    private void endWindow(P2pState s, TimerService timers, Collector<Alert> out) {
-        if (s.episode.open) {
-            if (s.crossed) {
-                s.closeAtMs = s.windowEndMs + windowMs;
-                timers.registerEventTimeTimer(s.closeAtMs);
-            } else {
-                close(s, out);
-            }
-        } else {
-            s.episode = s.episode.restart(); // evidence below the thresholds is not kept beyond its window
-        }
-        s.endWindow();
-    }
-
-    private void close(P2pState s, Collector<Alert> out) {
-        episodesClosed.inc();
-        out.collect(s.episode.alert(DETECTOR, AlertState.CLOSED));
-        s.episode = s.episode.restart();
-        s.closeAtMs = P2pState.NONE;
+        windows.onTimer(state, timestamp, ctx.timerService(), out);
     }
 }

@@ -8,11 +8,8 @@ import java.util.HashMap;
  * {@code p2pMaxTracked} endpoints each with two {@link DistinctCounter}s (≤ 256 bytes each), two more counters for the
  * outbound peers, and the episode's 8 sample peers and ports, whatever the number of peers.
  */
-public final class P2pState {
-    public static final long NONE = Long.MIN_VALUE;
+public final class P2pState extends WindowedEpisodeState {
 
-    public long windowStartMs = NONE;
-    public long windowEndMs = NONE;
     /** Peer address hash → protocols used with it: 1 TCP, 2 UDP. */
     public HashMap<Long, Byte> protosByPeer = new HashMap<>();
     public long tcpUdpPeers;
@@ -22,32 +19,12 @@ public final class P2pState {
     /** The host's outbound flows to peers' high ports: distinct peer addresses and distinct peer ports. */
     public DistinctCounter outboundAddrs = new DistinctCounter();
     public DistinctCounter outboundPorts = new DistinctCounter();
-    public boolean crossed;
-    /** Event time at which an open episode closes unless another window crosses first; NONE while not scheduled. */
-    public long closeAtMs = NONE;
-    public Episode episode = new Episode();
 
     public P2pState() {
     }
 
-    boolean windowActive() {
-        return windowStartMs != NONE;
-    }
-
-    void startWindow(long t, long lengthMs) {
-        windowStartMs = t;
-        windowEndMs = t + lengthMs;
-        clearCounts();
-        crossed = false;
-    }
-
-    void endWindow() {
-        windowStartMs = NONE;
-        windowEndMs = NONE;
-        clearCounts();
-    }
-
-    private void clearCounts() {
+    @Override
+    void clearCounts() {
         protosByPeer.clear();
         tcpUdpPeers = 0;
         endpointAddrs.clear();

@@ -12,40 +12,20 @@ import java.util.Map;
  * (public fields, public no-arg constructor; the maps and lists have Flink's own serializers), so checkpoints do not
  * go through Kryo ({@code DetectStateTypesTest}).
  */
-public final class ScanState implements Serializable {
+public final class ScanState extends WindowedEpisodeState implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final long NONE = Long.MIN_VALUE;
 
-    public long windowStartMs = NONE;
-    public long windowEndMs = NONE;
     public Map<Long, DistinctCounter> portsByHost = new HashMap<>();
     public Map<Integer, DistinctCounter> hostsByPort = new HashMap<>();
     public long maxPorts;
     public long maxHosts;
-    public boolean crossed;
-    /** Event time at which an open episode closes unless another window crosses first; NONE while not scheduled. */
-    public long closeAtMs = NONE;
-    public Episode episode = new Episode();
 
-    boolean windowActive() {
-        return windowStartMs != NONE;
-    }
-
-    void startWindow(long t, long lengthMs) {
-        windowStartMs = t;
-        windowEndMs = t + lengthMs;
+    @Override
+    void clearCounts() {
         portsByHost.clear();
         hostsByPort.clear();
         maxPorts = 0;
         maxHosts = 0;
-        crossed = false;
-    }
-
-    void endWindow() {
-        windowStartMs = NONE;
-        windowEndMs = NONE;
-        portsByHost.clear();
-        hostsByPort.clear();
     }
 
     /** Bytes of counts and samples held: what the bound in the class comment is about (Java object headers aside). */
