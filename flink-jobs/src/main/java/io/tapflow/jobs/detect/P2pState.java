@@ -1,6 +1,7 @@
 package io.tapflow.jobs.detect;
 
 import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One host's current P2P window and its episode (POJO: public no-arg constructor and public fields). Bounded: at
@@ -11,11 +12,11 @@ import java.util.HashMap;
 public final class P2pState extends WindowedEpisodeState {
 
     /** Peer address hash → protocols used with it: 1 TCP, 2 UDP. */
-    public HashMap<Long, Byte> protosByPeer = new HashMap<>();
+    public Map<Long, Byte> protosByPeer = new HashMap<>();
     public long tcpUdpPeers;
     /** Host endpoint (protocol × 65536 + port) → distinct peer addresses and distinct peer ports that reached it. */
-    public HashMap<Integer, DistinctCounter> endpointAddrs = new HashMap<>();
-    public HashMap<Integer, DistinctCounter> endpointPorts = new HashMap<>();
+    public Map<Integer, DistinctCounter> endpointAddrs = new HashMap<>();
+    public Map<Integer, DistinctCounter> endpointPorts = new HashMap<>();
     /** The host's outbound flows to peers' high ports: distinct peer addresses and distinct peer ports. */
     public DistinctCounter outboundAddrs = new DistinctCounter();
     public DistinctCounter outboundPorts = new DistinctCounter();

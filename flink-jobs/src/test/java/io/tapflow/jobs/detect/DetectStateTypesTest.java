@@ -130,6 +130,38 @@ class DetectStateTypesTest {
         return harness;
     }
 
+    @Test
+    void p2pAndFanOutStateRoundTripWithoutGenericTypes() throws Exception {
+        SerializerConfigImpl noGenerics = new SerializerConfigImpl();
+        noGenerics.setGenericTypes(false);
+
+        P2pState p2p = new P2pState();
+        p2p.startWindow(T0, 300_000);
+        p2p.protosByPeer.put(7L, (byte) 3);
+        p2p.tcpUdpPeers = 1;
+        p2p.endpointAddrs.put(6881, new DistinctCounter());
+        p2p.endpointAddrs.get(6881).add(11);
+        p2p.endpointPorts.put(6881, new DistinctCounter());
+        p2p.outboundAddrs.add(12);
+        p2p.crossed = true;
+        P2pState p2pCopy = roundTrip(TypeInformation.of(P2pState.class).createSerializer(noGenerics), p2p);
+        assertThat(p2pCopy.protosByPeer).containsEntry(7L, (byte) 3);
+        assertThat(p2pCopy.endpointAddrs.get(6881).count()).isEqualTo(1);
+        assertThat(p2pCopy.outboundAddrs.count()).isEqualTo(1);
+        assertThat(p2pCopy.windowEndMs).isEqualTo(T0 + 300_000); // the inherited window fields travel too
+        assertThat(p2pCopy.crossed).isTrue();
+
+        FanOutState fan = new FanOutState();
+        fan.startWindow(T0, 300_000);
+        fan.peers.add(5);
+        fan.connections = 9;
+        fan.closeAtMs = T0 + 600_000;
+        FanOutState fanCopy = roundTrip(TypeInformation.of(FanOutState.class).createSerializer(noGenerics), fan);
+        assertThat(fanCopy.peers.count()).isEqualTo(1);
+        assertThat(fanCopy.connections).isEqualTo(9);
+        assertThat(fanCopy.closeAtMs).isEqualTo(T0 + 600_000);
+    }
+
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(1024);
         serializer.serialize(value, out);
