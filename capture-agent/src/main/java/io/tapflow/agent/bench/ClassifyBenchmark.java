@@ -11,14 +11,12 @@ import io.tapflow.classifier.ClassifierEngine;
 import io.tapflow.classifier.match.MatchedIds;
 import io.tapflow.schema.AgentStats;
 import io.tapflow.schema.EndReason;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -170,22 +168,5 @@ public final class ClassifyBenchmark {
         @Override
         public void close() {
         }
-    }
-
-    /** Lists the capture files among {@code paths} (directories are expanded one level, sorted). */
-    public static List<Path> captures(List<Path> paths) {
-        List<Path> files = new ArrayList<>();
-        for (Path p : paths) {
-            if (Files.isDirectory(p)) {
-                try (var s = Files.list(p)) {
-                    s.filter(f -> f.toString().matches(".*\\.(pcap|pcapng|cap)$")).sorted().forEach(files::add);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(p + ": " + e.getMessage(), e);
-                }
-            } else {
-                files.add(p);
-            }
-        }
-        return files;
     }
 }

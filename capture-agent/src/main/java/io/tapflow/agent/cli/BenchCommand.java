@@ -1,6 +1,7 @@
 package io.tapflow.agent.cli;
 
 import io.tapflow.agent.bench.CapturePayloads;
+import io.tapflow.agent.bench.CaptureLists;
 import io.tapflow.agent.bench.ClassifyBenchmark;
 import io.tapflow.agent.bench.LossBenchmark;
 import io.tapflow.agent.bench.MatchBenchmark;
@@ -157,7 +158,7 @@ public final class BenchCommand {
             if (engines.contains(MatcherEngine.NONE) || seconds <= 0) {
                 throw new IllegalArgumentException("--engine must be aho-corasick, hyperscan or both, --seconds > 0");
             }
-            List<Path> captures = files != null ? files : bundledCaptures();
+            List<Path> captures = files != null ? files : CaptureLists.bundled();
             SignatureSet set = signatures == null ? SignatureSet.defaults() : SignatureSet.load(signatures);
             if (anywhere) {
                 set = SignatureSet.of(set.source() + " (every signature anywhere)", set.signatures().stream()
@@ -178,17 +179,6 @@ public final class BenchCommand {
             }
             return 0;
         }
-
-        private static List<Path> bundledCaptures() throws IOException {
-            String home = System.getenv("TAPFLOW_HOME");
-            Path dir = Path.of(home == null ? "." : home, "testdata", "pcap");
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalArgumentException("no bundled captures at " + dir + ": give --read FILE...");
-            }
-            try (var list = Files.list(dir)) {
-                return list.filter(Files::isRegularFile).sorted().toList();
-            }
-        }
     }
 
     @Command(name = "classify", mixinStandardHelpOptions = true, usageHelpWidth = 120,
@@ -197,7 +187,8 @@ public final class BenchCommand {
                 "With --peer, runs nDPI's ndpiReader over the same files (apt-get install libndpi-bin) and prints its own figures.",
                 "Pin it for stable figures: taskset -c 1 tapflow bench classify ..."})
     static final class Classify implements Callable<Integer> {
-        @Parameters(paramLabel = "CAPTURE", arity = "1..*", description = "pcap/pcapng files or directories of them.")
+        @Parameters(paramLabel = "CAPTURE", arity = "0..*",
+                description = "pcap/pcapng files or directories of them (default: the bundled captures, testdata/pcap).")
         List<Path> captures;
 
         @Option(names = "--warmup", defaultValue = "3", description = "Unmeasured passes first (default ${DEFAULT-VALUE}).")
@@ -213,7 +204,7 @@ public final class BenchCommand {
         public Integer call() {
             // One replay log line per file per pass would bury the figures.
             System.setProperty("org.slf4j.simpleLogger.log.io.tapflow.agent.meter.CaptureReplay", "warn");
-            List<Path> files = new ArrayList<>(ClassifyBenchmark.captures(captures));
+            List<Path> files = new ArrayList<>(captures == null ? CaptureLists.bundled() : CaptureLists.expand(captures));
             NdpiReaderPeer.Result ndpi = null;
             if (peer) { // first: the files ndpiReader cannot read are left out of both figures
                 ndpi = NdpiReaderPeer.run(files, runs);
