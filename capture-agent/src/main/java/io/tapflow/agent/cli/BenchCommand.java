@@ -34,7 +34,10 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench meter trace.pcap --matcher aho-corasick    the same with the pattern matcher over payload samples",
             "  tapflow bench match --engine both                  pattern engines over the bundled captures' payloads, GB/s per core",
             "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair",
-            "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader"},
+            "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader",
+            "Run by ./tapflow with the local stack's servers:",
+            "  tapflow bench pipeline --records 1000000           Kafka -> aggregation job -> ClickHouse, records/s and latency",
+            "  tapflow bench costs                                CPU per record of Kafka and the ClickHouse insert: the ceiling"},
         subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class,
             BenchCommand.Classify.class})
 public final class BenchCommand {

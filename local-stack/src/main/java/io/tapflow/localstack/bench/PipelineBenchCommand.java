@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,9 +33,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -144,9 +141,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.flush();
                 Path checkpoints = Files.createTempDirectory("tapflow-bench-checkpoints-");
                 JobClient job = startJob(settings, checkpoints);
-                try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrap())) {
+                try (KafkaProducer<byte[], byte[]> producer = KafkaBench.agentProducer(kafka.bootstrap())) {
                     warmUp(producer, settings.flowsTopic(), db, job);
-                    return measure(producer, settings.flowsTopic(), db, job);
+                    return measure(producer, settings.flowsTopic(), db, job, CpuClock.ofProcess(clickhouse.pid()));
                 } finally {
                     job.cancel().get();
                     deleteTree(checkpoints);
@@ -184,20 +181,6 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return env.executeAsync("tapflow-bench-pipeline");
     }
 
-    /** Same producer settings as the capture agent's KafkaSink. */
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "tapflow-bench");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /** One record of another identity through the whole job, so the measured run starts with every task deployed. */
     private void warmUp(KafkaProducer<byte[], byte[]> producer, String topic, ClickHouseQueries db, JobClient job)
             throws Exception {
@@ -220,8 +203,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private int measure(KafkaProducer<byte[], byte[]> producer, String topic, ClickHouseQueries db, JobClient job)
-            throws Exception {
+    private int measure(KafkaProducer<byte[], byte[]> producer, String topic, ClickHouseQueries db, JobClient job,
+                        CpuClock clickhouseCpu) throws Exception {
+        long jvmCpu0 = CpuClock.thisProcessNanos();
+        long clickhouseCpu0 = clickhouseCpu.nanos();
         long origin = System.currentTimeMillis();
         LatencyTracker tracker = new LatencyTracker(origin, Duration.ofSeconds(timeoutSeconds).toMillis());
         FlowGenerator generator = new FlowGenerator(links, origin, seed);
@@ -305,6 +290,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
         }
         producing.join();
+        long jvmCpu = CpuClock.thisProcessNanos() - jvmCpu0;
+        long serverCpu = clickhouseCpu.nanos() - clickhouseCpu0;
         long finalRows = Long.parseLong(db.select("SELECT count() FROM flows FINAL WHERE " + agentFilter).single());
 
         double produceSeconds = (lastAckNanos.get() - firstSendNanos[0]) / 1e9;
@@ -321,6 +308,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         out.printf("Latency produce -> visible in flows (%d ms buckets, polled every %d ms, %,d rows): p50 %,d ms, p99 %,d ms, max %,d ms%n",
                 LatencyTracker.BUCKET_MS, pollMs, tracker.attributed(), tracker.percentile(0.50),
                 tracker.percentile(0.99), tracker.max());
+        out.printf("CPU per record, produce to visible (compare tapflow bench costs): %.1f µs in this JVM (producer, Kafka,"
+                + " Flink, sinks) + %.1f µs in clickhouse-server = %.1f µs%n", jvmCpu / 1e3 / records,
+                serverCpu / 1e3 / records, (jvmCpu + serverCpu) / 1e3 / records);
         out.printf("Rows in flows FINAL: %,d of %,d produced%n", finalRows, records);
         boolean ok = finalRows == records && acked.get() == records;
         out.println(ok ? "OK: every record arrived exactly once." : "MISMATCH: see the counts above.");

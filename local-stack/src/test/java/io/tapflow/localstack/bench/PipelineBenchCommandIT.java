@@ -42,6 +42,13 @@ class PipelineBenchCommandIT {
                 .matcher(text);
         assertThat(latency.find()).isTrue();
         assertThat(number(latency.group(1))).as("rows with a latency").isEqualTo(N);
+        Matcher cpu = Pattern.compile("([\\d.]+) µs in this JVM .* \\+ ([\\d.]+) µs in clickhouse-server = ([\\d.]+) µs")
+                .matcher(text);
+        assertThat(cpu.find()).as("CPU per record line").isTrue();
+        assertThat(Double.parseDouble(cpu.group(1))).as("JVM µs/record").isPositive();
+        assertThat(Double.parseDouble(cpu.group(2))).as("clickhouse-server µs/record").isPositive();
+        assertThat(Double.parseDouble(cpu.group(3))).isCloseTo(Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2)),
+                org.assertj.core.data.Offset.offset(0.11));
         long p50 = number(latency.group(2));
         long p99 = number(latency.group(3));
         long max = number(latency.group(4));
