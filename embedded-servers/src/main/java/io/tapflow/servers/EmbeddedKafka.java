@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,14 +19,11 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Time;
 
@@ -129,16 +125,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) {
-        try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating topic " + name, e);
-        }
+        KafkaTopics.create(bootstrap(), name, partitions);
     }
 
     /**
@@ -155,7 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, topic, deadline);
+            List<TopicPartition> partitions = KafkaTopics.partitions(consumer, topic, deadline);
             if (partitions.isEmpty()) {
                 return out;
             }
@@ -182,14 +169,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Records in the topic now: end offsets minus start offsets over its partitions (0 if it does not exist). */
     public long recordCount(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer, topic, System.nanoTime());
-            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(10));
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            return partitions.stream().mapToLong(tp -> end.get(tp) - start.get(tp)).sum();
-        }
+        return KafkaTopics.recordCount(bootstrap(), topic);
     }
 
     private static boolean readTo(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
@@ -199,21 +179,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic, long deadline) {
-        while (true) {
-            Map<String, List<PartitionInfo>> topics = consumer.listTopics(Duration.ofSeconds(5));
-            List<PartitionInfo> infos = topics.get(topic);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
-                        .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
-            }
-            if (System.nanoTime() >= deadline) {
-                return List.of();
-            }
-            sleep(100);
-        }
     }
 
     private Properties brokerProperties() {

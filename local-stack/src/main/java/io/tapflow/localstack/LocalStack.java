@@ -13,6 +13,7 @@ import io.tapflow.jobs.dpi.RuleSet;
 import io.tapflow.schema.Topics;
 import io.tapflow.servers.EmbeddedClickHouse;
 import io.tapflow.servers.EmbeddedKafka;
+import io.tapflow.servers.KafkaTopics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,20 +27,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The whole pipeline on one machine: a KRaft broker in this JVM, a clickhouse-server child process, agents as
  * threads, and the Flink jobs on a MiniCluster. Used by the demo and by the end-to-end tests; {@link #close()} stops
- * every server and deletes their temp dirs.
+ * every server and deletes their temp dirs. {@link #on} runs the same agents and jobs against servers elsewhere.
  */
 public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     public static final int PARTITIONS = 3;
 
-    private final EmbeddedKafka kafka;
-    private final EmbeddedClickHouse clickhouse;
+    private final String kafkaBootstrap;
     private final ClickHouseSettings clickhouseSettings;
+    /** The embedded servers this stack started and stops; none when it runs on servers of someone else's. */
+    private final List<AutoCloseable> owned;
 
-    private LocalStack(EmbeddedKafka kafka, EmbeddedClickHouse clickhouse) {
-        this.kafka = kafka;
-        this.clickhouse = clickhouse;
-        this.clickhouseSettings = ClickHouseSettings.of(clickhouse.httpUrl());
+    private LocalStack(String kafkaBootstrap, ClickHouseSettings clickhouse, List<AutoCloseable> owned) {
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.clickhouseSettings = clickhouse;
+        this.owned = owned;
     }
 
     /**
@@ -53,13 +55,9 @@ public final class LocalStack implements AutoCloseable {
         try {
             clickhouse.start();
             kafka = new EmbeddedKafka().start();
-            for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER,
-                    Topics.VERDICTS, Topics.ALERTS)) {
-                kafka.createTopic(topic, PARTITIONS);
-            }
-            LocalStack stack = new LocalStack(kafka, clickhouse);
-            new Migrator(stack.clickhouseSettings).migrate();
-            return stack;
+            // Kafka stops before ClickHouse, as the job that writes to ClickHouse reads from Kafka.
+            return prepare(new LocalStack(kafka.bootstrap(), ClickHouseSettings.of(clickhouse.httpUrl()),
+                    List.of(kafka, clickhouse)));
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -69,8 +67,25 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * The same stack on servers that run elsewhere (a Kafka cluster, a current ClickHouse): creates the topics if
+     * they are missing and applies the migrations; {@link #close()} leaves the servers running.
+     */
+    public static LocalStack on(String kafkaBootstrap, ClickHouseSettings clickhouse) {
+        return prepare(new LocalStack(kafkaBootstrap, clickhouse, List.of()));
+    }
+
+    private static LocalStack prepare(LocalStack stack) {
+        for (String topic : List.of(Topics.FLOWS, Topics.PAYLOAD, Topics.AGENT_STATS, Topics.DEAD_LETTER,
+                Topics.VERDICTS, Topics.ALERTS)) {
+            KafkaTopics.create(stack.kafkaBootstrap, topic, PARTITIONS);
+        }
+        new Migrator(stack.clickhouseSettings).migrate();
+        return stack;
+    }
+
     public String kafkaBootstrap() {
-        return kafka.bootstrap();
+        return kafkaBootstrap;
     }
 
     public ClickHouseSettings clickhouse() {
@@ -114,7 +129,7 @@ public final class LocalStack implements AutoCloseable {
         config.agentId = "demo-" + link;
         config.linkId = link;
         config.output = AgentConfig.Output.KAFKA;
-        config.kafka.bootstrap = kafka.bootstrap();
+        config.kafka.bootstrap = kafkaBootstrap;
         config.flow.capacity = 65_536;
         if (samplePackets != null) {
             config.sampling.packetsPerDirection = samplePackets;
@@ -136,7 +151,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** As {@link #runAggregation(int)} with these DPI settings, or without DPI when {@code dpi} is null. */
     public void runAggregation(int parallelism, DpiSettings dpi) throws Exception {
-        AggregationSettings settings = AggregationSettings.defaults(kafka.bootstrap(), clickhouseSettings)
+        AggregationSettings settings = AggregationSettings.defaults(kafkaBootstrap, clickhouseSettings)
                 .withBounded(true).withGroupId("demo-aggregation-" + System.nanoTime()).withDpi(dpi);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
@@ -148,15 +163,25 @@ public final class LocalStack implements AutoCloseable {
 
     /** Records in a topic now (sum of end offsets minus start offsets over its partitions). */
     public long recordsIn(String topic) {
-        return kafka.recordCount(topic);
+        return KafkaTopics.recordCount(kafkaBootstrap, topic);
     }
 
     @Override
     public void close() {
-        try {
-            kafka.close();
-        } finally {
-            clickhouse.close();
+        RuntimeException failure = null;
+        for (AutoCloseable server : owned) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("stopping the local stack's servers", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }
