@@ -21,11 +21,19 @@ import org.apache.flink.util.Collector;
  * <p>What counts: TCP connections the source opened (its SYN seen) to a destination, {address, port}, it has not
  * contacted before in the window: Jung et al.'s first-contact restriction, so a client retrying a dead server is one
  * failure, not one per retry. The destination includes the port, so a vertical scan of one host is judged too. A
- * first contact succeeds when the responder answered it (SYN-ACK, or any reverse packet other than a bare RST) and
- * fails when it did not (nothing back, or a RST). UDP is not judged: without a handshake, silence does not mean
+ * first contact succeeds when the responder answered it (SYN-ACK, any reverse packet other than a bare RST, or
+ * the initiator's own ACK, which it only sends once the SYN-ACK arrived: a tap that sees one direction, as
+ * ocs.pcap, shows only that) and fails when it did not (nothing back, or a RST, and no ACK from the initiator). UDP is not judged: without a handshake, silence does not mean
  * nobody is there (syslog, NetFlow, SNMP traps and media streams are one-way by design), so UDP "failures" would
  * count benign senders. ICMP unreachables are separate flow records the agent does not tie to the connection they
  * refuse, so they are not used.
+ *
+ * <p>Peer churn: a crossing whose failures each went to a distinct host on a distinct high port (≥ 1024;
+ * {@link TrwSettings#peerChurnRatio()}) raises nothing and restarts the walk ({@code peerChurnCrossings}). That is a
+ * P2P client trying stale peers from its host cache, each listening on a port of its own (gnutella.pcap's servent:
+ * 90 of its 151 first contacts fail), Karagiannis et al.'s {IP, port} signature; scanners concentrate their failures
+ * on one host (vertical) or on one port (horizontal). The price: a scan of random high ports on random hosts is not
+ * reported by TRW (the fan-out detector still sees its breadth).
  *
  * <p>Order: outcomes are walked in arrival order, that is flow end (event time is the flow's last packet), without
  * buffering to the watermark to sort by start: a connection's outcome is only known at its end, as in the paper's
@@ -40,7 +48,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Counters: {@code firstContacts}, {@code failures}, {@code repeatContacts} (destinations already contacted),
  * {@code untrackedDestinations} (new destinations past {@link TrwSettings#maxTracked()}, not judged),
- * {@code benignResets}, {@code episodesOpened}, {@code episodesClosed}.
+ * {@code benignResets}, {@code peerChurnCrossings}, {@code episodesOpened}, {@code episodesClosed}.
  */
 public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowRecord, Alert> {
     private static final long serialVersionUID = 1L;
@@ -62,6 +70,7 @@ public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowR
     private transient Counter repeatContacts;
     private transient Counter untrackedDestinations;
     private transient Counter benignResets;
+    private transient Counter peerChurnCrossings;
     private transient Counter episodesOpened;
     private transient EpisodeWindows windows;
 
@@ -80,8 +89,8 @@ public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowR
             return Outcome.NOT_JUDGED; // UDP and others (see the class comment), or a connection seen mid-way
         }
         int rev = r.getTcpFlagsRev();
-        if ((rev & TcpFlags.SYN) != 0) {
-            return Outcome.SUCCESS;
+        if ((rev & TcpFlags.SYN) != 0 || (r.getTcpFlagsFwd() & TcpFlags.ACK) != 0) {
+            return Outcome.SUCCESS; // the SYN-ACK, or the initiator's ACK of it: a one-way tap sees only the latter
         }
         if (r.getPacketsRev() == 0 || (rev & TcpFlags.RST) != 0) {
             return Outcome.FAILURE;
@@ -99,6 +108,7 @@ public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowR
         repeatContacts = metrics.counter("repeatContacts");
         untrackedDestinations = metrics.counter("untrackedDestinations");
         benignResets = metrics.counter("benignResets");
+        peerChurnCrossings = metrics.counter("peerChurnCrossings");
         episodesOpened = metrics.counter("episodesOpened");
         windows = new EpisodeWindows(DETECTOR, windowMs, metrics.counter("episodesClosed"));
     }
@@ -145,14 +155,20 @@ public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowR
         if (outcome == Outcome.FAILURE) {
             failures.inc();
             s.logRatio += logFailure;
+            s.failedHosts.add(host);
+            s.failedPorts.add(port);
+            s.failuresOnHighPorts &= r.getDstPort() >= 1024;
         } else {
             s.logRatio += logSuccess;
         }
-        if (s.logRatio >= logUpper) {
+        if (s.logRatio >= logUpper && s.peerChurn(settings.peerChurnRatio())) {
+            peerChurnCrossings.inc();
+            s.restartWalk();
+        } else if (s.logRatio >= logUpper) {
             s.episode.observe(s.ports.count(), s.hosts.count(), s.logRatio / logUpper, KIND, s.windowStartMs,
                     s.windowEndMs);
             s.crossed = true;
-            s.logRatio = 0; // a new test: a scan that goes on crosses again
+            s.restartWalk(); // a new test: a scan that goes on crosses again
             if (!s.episode.open) {
                 s.episode.open = true;
                 s.episode.episodeId = t;
@@ -161,7 +177,7 @@ public final class TrwScanDetector extends KeyedProcessFunction<BinaryKey, FlowR
             }
         } else if (s.logRatio <= logLower) {
             benignResets.inc();
-            s.logRatio = 0;
+            s.restartWalk();
         }
         state.update(s);
     }

@@ -16,16 +16,21 @@ import java.time.Duration;
  * @param window     the walk's window (starting at the source's first first-contact): outcomes further apart are not
  *                   combined, and an open episode closes after a window without crossing η1 (or a quiet window).
  *                   5 minutes, as the port-scan window.
+ * @param peerChurnRatio a crossing whose failures went each to a distinct host on a high port of its own (distinct
+ *                   failed hosts and ports "about equal": the smaller at least this share of the larger, every port
+ *                   ≥ 1024) is a P2P client's stale peers, not a scan, and raises nothing: 0.8, the P2P detector's
+ *                   {IP, port} ratio (Karagiannis et al.). Scanners concentrate on one host (vertical) or one port
+ *                   (horizontal). In (0, 1].
  * @param maxTracked destinations a source's window remembers as contacted (open addressing, ≤ 16 bytes each): 1024.
  *                   New destinations beyond it are not judged ({@code untrackedDestinations}): a source that has
  *                   reached it without crossing η1 is not failing, and judging destinations it may already have
  *                   contacted could count one dead server many times.
  */
 public record TrwSettings(double theta0, double theta1, double detection, double falseAlarm, Duration window,
-                          int maxTracked) implements Serializable {
+                          double peerChurnRatio, int maxTracked) implements Serializable {
 
     public static TrwSettings defaults() {
-        return new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ofMinutes(5), 1024);
+        return new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ofMinutes(5), 0.8, 1024);
     }
 
     public TrwSettings {
@@ -39,6 +44,9 @@ public record TrwSettings(double theta0, double theta1, double detection, double
         }
         if (window == null || window.toMillis() < 1) {
             throw new IllegalArgumentException("the TRW window must be at least 1 ms, got " + window);
+        }
+        if (!(peerChurnRatio > 0 && peerChurnRatio <= 1)) {
+            throw new IllegalArgumentException("the TRW peer-churn ratio must be in (0, 1], got " + peerChurnRatio);
         }
         if (maxTracked < 1 || maxTracked > 1 << 20) {
             throw new IllegalArgumentException("TRW tracked destinations must be 1-1048576, got " + maxTracked);

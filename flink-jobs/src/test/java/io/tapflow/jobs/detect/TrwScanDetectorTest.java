@@ -50,19 +50,19 @@ class TrwScanDetectorTest {
         assertThat(Math.exp(d.logSuccess())).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-12)); // 0.2 / 0.8
         assertThat(d.failuresToDetect()).as("4^3 = 64 < 99 <= 4^4 = 256").isEqualTo(4);
         assertThat(d.successesToReset()).as("0.25^3 > 0.0101 >= 0.25^4").isEqualTo(4);
-        TrwSettings strict = new TrwSettings(0.8, 0.2, 0.999, 0.001, Duration.ofMinutes(5), 1024);
+        TrwSettings strict = new TrwSettings(0.8, 0.2, 0.999, 0.001, Duration.ofMinutes(5), 0.8, 1024);
         assertThat(strict.failuresToDetect()).as("η1 = 999: 4^5 = 1024").isEqualTo(5);
     }
 
     @Test
     void badParametersAreRefusedWithTheirValues() {
-        assertThatThrownBy(() -> new TrwSettings(0.2, 0.8, 0.99, 0.01, Duration.ofMinutes(5), 1024))
+        assertThatThrownBy(() -> new TrwSettings(0.2, 0.8, 0.99, 0.01, Duration.ofMinutes(5), 0.8, 1024))
                 .hasMessageContaining("0 < theta1 < theta0 < 1, got theta0 0.2, theta1 0.8");
-        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.01, 0.99, Duration.ofMinutes(5), 1024))
+        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.01, 0.99, Duration.ofMinutes(5), 0.8, 1024))
                 .hasMessageContaining("0 < P_F < P_D < 1, got P_D 0.01, P_F 0.99");
-        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ZERO, 1024))
+        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ZERO, 0.8, 1024))
                 .hasMessageContaining("window must be at least 1 ms");
-        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ofMinutes(5), 0))
+        assertThatThrownBy(() -> new TrwSettings(0.8, 0.2, 0.99, 0.01, Duration.ofMinutes(5), 0.8, 0))
                 .hasMessageContaining("1-1048576, got 0");
     }
 
@@ -119,6 +119,37 @@ class TrwScanDetectorTest {
         }
         assertThat(alerts()).isEmpty();
         assertThat(detector.current().episode.attempts).as("3 first contacts, 147 repeats").isEqualTo(3);
+    }
+
+    @Test
+    void aP2pClientTryingStalePeersOnTheirOwnHighPortsIsNotAScanner() throws Exception {
+        for (int host = 1; host <= 40; host++) { // each peer a host of its own on a port of its own: all fail
+            send(tcp(T0 + host, 7, host, 6000 + host * 7, SYN, host % 2 == 0 ? 0 : RST_ACK));
+        }
+        for (int host = 41; host <= 44; host++) { // the same failures, but on one port: a horizontal scan
+            send(tcp(T0 + host, 8, host, 6346, SYN, 0));
+        }
+        assertThat(alerts()).singleElement().satisfies(a -> assertThat(a.getSubject()).isEqualTo("10.0.0.8"));
+    }
+
+    @Test
+    void failuresOnAWellKnownPortAreNotPeerChurn() throws Exception {
+        send(tcp(T0 + 1, 7, 1, 445, SYN, 0)); // one service port among the failures: the walk judges it a scan
+        for (int host = 2; host <= 4; host++) {
+            send(tcp(T0 + host, 7, host, 6000 + host, SYN, 0));
+        }
+        assertThat(alerts()).hasSize(1);
+    }
+
+    @Test
+    void theInitiatorsAckIsASuccessWhenTheTapSeesOneDirection() throws Exception {
+        for (int host = 1; host <= 20; host++) { // ocs.pcap: only the client's packets, handshake completed
+            send(tcp(T0 + host, 7, host, 80, DATA, 0));
+        }
+        assertThat(TrwScanDetector.outcome(tcp(T0, 7, 1, 80, DATA, 0))).isEqualTo(TrwScanDetector.Outcome.SUCCESS);
+        assertThat(TrwScanDetector.outcome(tcp(T0, 7, 1, 80, SYN, 0))).isEqualTo(TrwScanDetector.Outcome.FAILURE);
+        assertThat(TrwScanDetector.outcome(tcp(T0, 7, 1, 80, SYN, RST_ACK))).isEqualTo(TrwScanDetector.Outcome.FAILURE);
+        assertThat(alerts()).isEmpty();
     }
 
     @Test
