@@ -22,9 +22,9 @@ import java.time.Duration;
  *                   {IP, port} ratio (Karagiannis et al.). Scanners concentrate on one host (vertical) or one port
  *                   (horizontal). In (0, 1].
  * @param maxTracked destinations a source's window remembers as contacted (open addressing, ≤ 16 bytes each): 1024.
- *                   New destinations beyond it are not judged ({@code untrackedDestinations}): a source that has
- *                   reached it without crossing η1 is not failing, and judging destinations it may already have
- *                   contacted could count one dead server many times.
+ *                   New destinations beyond it are not judged ({@code untrackedDestinations}): a source with
+ *                   that many first contacts in one window has been judged many times over, and judging destinations
+ *                   it may already have contacted could count one dead server many times.
  */
 public record TrwSettings(double theta0, double theta1, double detection, double falseAlarm, Duration window,
                           double peerChurnRatio, int maxTracked) implements Serializable {
