@@ -71,7 +71,7 @@ final class DemoReport {
                     r.get(8), r.get(9));
         }
         long episodes = num(single("SELECT count() FROM alerts FINAL"));
-        alerts.print(out, "Alerts (alerts: port scans, SYN floods, P2P hosts, fan-out), " + episodes + " episode(s)"
+        alerts.print(out, "Alerts (alerts: port scans, SYN floods, P2P hosts, fan-out, TRW scans), " + episodes + " episode(s)"
                 + (episodes > top ? ", the first " + top : "") + (episodes == 0 ? ": none" : ""));
     }
 

@@ -44,10 +44,11 @@ class DemoCommandIT {
         assertThat(out).contains("Top talkers over all links").contains("Top protocols and service ports");
         assertThat(out).contains("Top applications (flows_1h");
         assertThat(out).containsPattern("\\nTeams\\s+\\d+\\s").doesNotContain("(no DPI)"); // teams.pcap, classified
-        // synscan's scanner: a port scan, and a fan-out too (README, "Behavioural detection")
-        assertThat(out).contains("Alerts (alerts: port scans, SYN floods, P2P hosts, fan-out), 2 episode(s)")
+        // synscan's scanner: a port scan, a fan-out and a TRW scan too (README, "Behavioural detection")
+        assertThat(out).contains("Alerts (alerts: port scans, SYN floods, P2P hosts, fan-out, TRW scans), 3 episode(s)")
                 .containsPattern("\\nport_scan\\s+synscan\\s+172\\.16\\.0\\.8\\s+vertical\\s+CLOSED\\s+1,?994\\s")
-                .containsPattern("\\nfan_out\\s+synscan\\s+172\\.16\\.0\\.8\\s+connections\\s+CLOSED\\s+1,?994\\s");
+                .containsPattern("\\nfan_out\\s+synscan\\s+172\\.16\\.0\\.8\\s+connections\\s+CLOSED\\s+1,?994\\s")
+                .containsPattern("\\ntrw_scan\\s+synscan\\s+172\\.16\\.0\\.8\\s+trw\\s+CLOSED\\s+1,?000\\s");
         assertThat(out).containsPattern("Kafka: flows.v1\\s+\\S+\\s+0 dead letters");
     }
 }

@@ -15,7 +15,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *   flows ─┬─keyBy(link, src)───────────▶ PortScanDetector ─┬─▶ alerts
  *          ├─keyBy(link, dst, dst port)─▶ SynFloodDetector ─┤
  *          ├─both ends─keyBy(link, host)▶ P2pDetector ──────┤
- *          └─keyBy(link, src)───────────▶ FanOutDetector ───┘
+ *          ├─keyBy(link, src)───────────▶ FanOutDetector ───┤
+ *          └─keyBy(link, src)───────────▶ TrwScanDetector ──┘
  * </pre>
  */
 public final class DetectStage {
@@ -42,6 +43,11 @@ public final class DetectStage {
                 .process(new FanOutDetector(settings), alerts)
                 .uid("detect-fan-out").name("detect: fan-out (" + settings.fanOutPeers() + " peers or "
                         + settings.fanOutConnections() + " connections in " + settings.fanOutWindow() + ")");
-        return scans.union(floods, p2p, fanOut);
+        TrwSettings trw = settings.trw();
+        DataStream<Alert> trwScans = flows.keyBy(DetectKeys.SOURCE, BinaryKey.TYPE)
+                .process(new TrwScanDetector(trw), alerts)
+                .uid("detect-trw-scan").name("detect: TRW scans (θ0 " + trw.theta0() + ", θ1 " + trw.theta1()
+                        + ", P_D " + trw.detection() + ", P_F " + trw.falseAlarm() + " in " + trw.window() + ")");
+        return scans.union(floods, p2p, fanOut, trwScans);
     }
 }

@@ -162,6 +162,35 @@ class DetectStateTypesTest {
         assertThat(fanCopy.closeAtMs).isEqualTo(T0 + 600_000);
     }
 
+    @Test
+    void trwStateIsAPojoAndRoundTripsWithoutGenericTypes() throws Exception {
+        SerializerConfigImpl noGenerics = new SerializerConfigImpl();
+        noGenerics.setGenericTypes(false);
+        TypeInformation<TrwState> type = TypeInformation.of(TrwState.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+
+        TrwState trw = new TrwState();
+        trw.startWindow(T0, 300_000);
+        for (long h = 1; h <= 20; h++) { // past the first table size: it grew
+            trw.contacted.add(Hashes.mix(h), 1024);
+        }
+        trw.logRatio = 2.5;
+        trw.failedHosts.add(3);
+        trw.failuresOnHighPorts = false;
+        trw.episode.linkId = "lab";
+        trw.episode.subjectAddr = new byte[16];
+        trw.episode.open = true;
+        TrwState copy = roundTrip(type.createSerializer(noGenerics), trw);
+        assertThat(copy.contacted.size).isEqualTo(20);
+        assertThat(copy.contacted.add(Hashes.mix(7), 1024)).isEqualTo(ContactedSet.Added.SEEN);
+        assertThat(copy.contacted.add(Hashes.mix(21), 1024)).isEqualTo(ContactedSet.Added.NEW);
+        assertThat(copy.logRatio).isEqualTo(2.5);
+        assertThat(copy.failedHosts.count()).isEqualTo(1);
+        assertThat(copy.failuresOnHighPorts).isFalse();
+        assertThat(copy.episode.open).isTrue();
+        assertThat(copy.windowEndMs).isEqualTo(T0 + 300_000);
+    }
+
     private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(1024);
         serializer.serialize(value, out);

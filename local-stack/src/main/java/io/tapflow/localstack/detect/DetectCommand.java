@@ -1,5 +1,6 @@
 package io.tapflow.localstack.detect;
 
+import io.tapflow.jobs.cli.DetectOptions;
 import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.detect.DetectStage;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +45,12 @@ import picocli.CommandLine.Spec;
             "             on about as many distinct ports (ratio 0.8) on one endpoint (endpoint) or on its own",
             "             connections to peers' high ports (peer_ports); after Karagiannis et al., IMC 2004",
             "  fan_out    per source: 100 distinct destinations or 1000 connections in 5 min (PNA's connection monitor)",
+            "  trw_scan   per source: Threshold Random Walk (Jung et al. 2004; theta0 0.8, theta1 0.2, P_D 0.99,",
+            "             P_F 0.01) over first-contact TCP connections to new {address, port} destinations: 4 failed",
+            "             (unanswered or refused) in a row make a scanner; failures spread over distinct hosts on",
+            "             as many distinct high ports are a P2P client's stale peers and raise nothing",
+            "",
+            "Every threshold can be changed with the options below (the same ones as tapflow aggregate's).",
             "",
             "Exit status: 0 all input read; 1 a capture was corrupt or truncated (the flows before the bad point are",
             "still used); 2 bad usage or a file that cannot be read.",
@@ -60,6 +68,9 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Payload packets the meter samples per flow direction (default ${DEFAULT-VALUE}: the detectors do not use payload).")
     int payloadSamples;
 
+    @Mixin
+    DetectOptions thresholds;
+
     @Option(names = "--output", paramLabel = "KIND", defaultValue = "jsonl",
             description = "jsonl (default): one JSON alert per line on stdout; none: only the summary on stderr.")
     String output;
@@ -68,7 +79,16 @@ public final class DetectCommand implements Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // stdout is the alerts, keep stderr short
         }
-        System.exit(new CommandLine(new DetectCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line of {@code detect}: the detectors' options without aggregate's --detect and --alerts-topic. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new DetectCommand());
+        for (String name : DetectOptions.AGGREGATE_ONLY) {
+            cli.getCommandSpec().remove(cli.getCommandSpec().findOption(name));
+        }
+        return cli;
     }
 
     @Override
@@ -81,6 +101,13 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (payloadSamples < 0 || payloadSamples > 15) {
             err.println("detect: --payload-samples must be 0-15, got " + payloadSamples);
+            return 2;
+        }
+        DetectSettings settings;
+        try {
+            settings = thresholds.thresholds();
+        } catch (IllegalArgumentException e) {
+            err.println("detect: " + e.getMessage());
             return 2;
         }
         for (Path f : files) {
@@ -105,7 +132,7 @@ public final class DetectCommand implements Callable<Integer> {
         flows.sort(Comparator.comparingLong(FlowRecord::getLastMs));
         int opened = 0;
         int closed = 0;
-        for (Alert a : run(flows, DetectSettings.defaults())) {
+        for (Alert a : run(flows, settings)) {
             if (a.getState() == AlertState.OPEN) {
                 opened++;
             } else {
