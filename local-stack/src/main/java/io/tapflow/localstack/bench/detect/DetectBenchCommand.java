@@ -31,12 +31,14 @@ import picocli.CommandLine.Spec;
             "each OPEN alert to the labels by detector and subject. Attacks, each by and against addresses of its own:",
             "SYN floods (spoofed SYNs to victim:80), vertical scans (one host's ports), horizontal scans (port 22 on",
             "many hosts), P2P-like hosts (TCP and UDP both ways with peers on high ports) and fan-outs (HTTPS to many",
-            "servers), each at rates that are multiples of its detector's threshold (see --rates).",
+            "servers), each at rates that are multiples of its detector's threshold (see --rates). Each instance sends",
+            "twice its threshold's count, evenly spaced: 200 SYNs, 30 ports, 50 hosts, 6 peers, 200 servers.",
             "",
             "An alert is a true positive when its detector and subject match a label and its event time lies between",
             "the attack's start and its end plus one detector window; delay = alert event time - attack start (the",
             "event time an OPEN alert carries, its episode_id: the SYN of the attempt that crossed for syn_flood, the",
             "last packet of the flow that crossed for the others). Every other alert is a false positive.",
+            "Prints Markdown tables on stdout (per detector, attack and rate; then per detector), the run on stderr.",
             "",
             "Example:  tapflow bench detect --rates 0.5,1,4 --instances 100 --seed 1"})
 public final class DetectBenchCommand implements Callable<Integer> {
@@ -84,7 +86,8 @@ public final class DetectBenchCommand implements Callable<Integer> {
     long spreadSeconds;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Keep the trace and labels here (attacks.pcap, attacks.labels.jsonl); default: a temporary directory, deleted.")
+            description = "Keep the trace, its labels and the alerts here (attacks.pcap, attacks.labels.jsonl, alerts.jsonl);"
+                    + " default: a temporary directory, deleted.")
     Path out;
 
     public static void main(String[] args) {

@@ -1,12 +1,16 @@
 package io.tapflow.localstack.bench.detect;
 
 import io.tapflow.agent.bench.attack.AttackTrace;
+import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.localstack.detect.CaptureFlows;
 import io.tapflow.localstack.detect.DetectCommand;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.AlertState;
 import io.tapflow.schema.FlowRecord;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +33,10 @@ public final class DetectionBench {
     private DetectionBench() {
     }
 
-    /** Writes {@code dir}/attacks.pcap and {@code dir}/attacks.labels.jsonl, then detects and scores. */
+    /**
+     * Writes {@code dir}/attacks.pcap and {@code dir}/attacks.labels.jsonl, then detects, writes every alert to
+     * {@code dir}/alerts.jsonl (as {@code tapflow detect} prints them) and scores.
+     */
     public static Outcome run(AttackTrace.Spec spec, DetectSettings settings, Path dir) throws Exception {
         AttackTrace.Result trace = AttackTrace.generate(spec, dir.resolve("attacks.pcap"),
                 dir.resolve("attacks.labels.jsonl"));
@@ -39,6 +46,12 @@ public final class DetectionBench {
         flows.sort(Comparator.comparingLong(FlowRecord::getLastMs)); // as detect: event-time order, nothing late
         List<Alert> alerts = DetectCommand.run(flows, settings);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        try (Writer w = Files.newBufferedWriter(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8)) {
+            for (Alert a : alerts) {
+                w.write(AlertJson.format(a));
+                w.write('\n');
+            }
+        }
         List<DetectionScore.Opened> opened = new ArrayList<>();
         for (Alert a : alerts) {
             if (a.getState() == AlertState.OPEN) {

@@ -57,5 +57,6 @@ class DetectionBenchIT {
         assertThat(r.score().falsePositives()).isEmpty();
         assertThat(r.score().totals()).extracting(DetectionScore.DetectorTotal::precision).containsOnly(1.0);
         assertThat(Files.readAllLines(dir.resolve("attacks.labels.jsonl"))).hasSize(15);
+        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(30); // OPEN and CLOSED per instance
     }
 }
