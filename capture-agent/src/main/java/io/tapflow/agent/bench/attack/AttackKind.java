@@ -15,6 +15,11 @@ public enum AttackKind {
      * peer's port and one from the peer to its own port, all on high random ports, with data.
      */
     P2P_HOST("p2p_host", "p2p", "peers/s"),
+    /**
+     * A TCP-only P2P host (a BitTorrent-like client without its DHT): for each new peer, a TCP connection with data to
+     * the peer's high port and one from the peer's own port to the host's; the {IP, port} heuristics' case.
+     */
+    P2P_TCP_HOST("p2p_tcp_host", "p2p", "peers/s"),
     /** One client opening successful HTTPS connections (handshake, data both ways, FIN) to distinct servers. */
     FAN_OUT("fan_out", "fan_out", "peers/s");
 

@@ -39,6 +39,7 @@ final class AttackPlanner {
             case VERTICAL_SCAN -> verticalScan(group, startUs, rttUs);
             case HORIZONTAL_SCAN -> horizontalScan(group, startUs, rttUs);
             case P2P_HOST -> p2pHost(group, startUs, rttUs);
+            case P2P_TCP_HOST -> p2pTcpHost(group, startUs, rttUs);
             case FAN_OUT -> fanOut(group, startUs, rttUs);
         };
         labels.add(new Label(group.kind().detector(), lastSubject, startUs / 1000, (lastUs + 999) / 1000, group.rate(),
@@ -120,6 +121,20 @@ final class AttackPlanner {
             packets.udp(t + rttUs, peer, peerPort, host, listen, 300);
             last = connection(t + 20_000, rttUs, host, highPort(), peer, peerPort, 68, 1200); // to the peer
             last = Math.max(last, connection(t + 40_000, rttUs, peer, highPort(), host, listen, 68, 1200)); // from it
+        }
+        return last;
+    }
+
+    private long p2pTcpHost(AttackGroup g, long startUs, long rttUs) {
+        int host = subject();
+        lastSubject = text(host);
+        int listen = highPort();
+        long last = startUs;
+        for (int k = 0; k < g.events(); k++) {
+            long t = eventUs(g, startUs, k);
+            int peer = subject();
+            last = connection(t, rttUs, host, highPort(), peer, highPort(), 68, 1400); // to the peer's port
+            last = Math.max(last, connection(t + 20_000, rttUs, peer, highPort(), host, listen, 68, 1400)); // from it
         }
         return last;
     }

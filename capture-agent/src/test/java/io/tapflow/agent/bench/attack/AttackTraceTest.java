@@ -38,6 +38,7 @@ class AttackTraceTest {
                 new AttackGroup(AttackKind.VERTICAL_SCAN, 1, 30, 2, "20x"),
                 new AttackGroup(AttackKind.HORIZONTAL_SCAN, 2, 50, 2, "24x"),
                 new AttackGroup(AttackKind.P2P_HOST, 0.5, 6, 2, "50x"),
+                new AttackGroup(AttackKind.P2P_TCP_HOST, 1, 10, 2, "30x"),
                 new AttackGroup(AttackKind.FAN_OUT, 5, 20, 2, "15x"));
         return new AttackTrace.Spec(groups, List.of(TestData.pcap("dns.pcap"), TestData.pcap("KakaoTalk_chat.pcap"),
                 TestData.pcap("rdp.pcap")), Duration.ofSeconds(20), true, seed, AttackTrace.Spec.DEFAULT_START,
@@ -58,7 +59,7 @@ class AttackTraceTest {
     void everyPacketIsWrittenInTimeOrderAndDecodesAndTheLabelsMatchTheAttacks() throws IOException {
         AttackTrace.Result r = AttackTrace.generate(spec(1), dir.resolve("t.pcap"), dir.resolve("t.jsonl"));
 
-        assertThat(r.labels()).hasSize(11);
+        assertThat(r.labels()).hasSize(13);
         assertThat(r.backgroundPackets()).isPositive();
 
         long frames = 0;
@@ -89,8 +90,9 @@ class AttackTraceTest {
         }
         assertThat(frames).isEqualTo(r.attackPackets() + r.backgroundPackets());
         assertThat(attackFrames).isEqualTo(r.attackPackets()); // 3 floods x 200 x (SYN + SYN-ACK) alone are 1200
-        // at least: floods, one SYN per scan probe, P2P 6 peers x (2 UDP + 2 x 8 TCP), fan-out 20 x 8, two instances each
-        assertThat(attackFrames).isGreaterThanOrEqualTo(1200 + 2 * 30 + 2 * 50 + 2 * 6 * 18 + 2 * 20 * 8);
+        // at least: floods, one SYN per scan probe, P2P 6 peers x (2 UDP + 2 x 8 TCP), TCP-only P2P 10 peers x 2 x 8,
+        // fan-out 20 x 8, two instances each
+        assertThat(attackFrames).isGreaterThanOrEqualTo(1200 + 2 * 30 + 2 * 50 + 2 * 6 * 18 + 2 * 10 * 16 + 2 * 20 * 8);
         for (Label l : r.labels()) {
             String addr = l.subject().contains(":") ? l.subject().substring(0, l.subject().indexOf(':')) : l.subject();
             if (!l.kind().equals("syn_flood")) {
@@ -99,7 +101,7 @@ class AttackTraceTest {
             assertThat(l.endMs()).isGreaterThanOrEqualTo(l.startMs());
         }
         assertThat(r.labels()).extracting(Label::subject).doesNotHaveDuplicates();
-        assertThat(Files.readAllLines(r.labelsFile())).hasSize(11).first().asString()
+        assertThat(Files.readAllLines(r.labelsFile())).hasSize(13).first().asString()
                 .startsWith("{\"detector\":\"syn_flood\",\"subject\":\"100.64.0.1:80\",\"start_ms\":");
         // the vertical scan at 1 port/s: 30 ports from its start, so it lasts 29 s
         Label vertical = r.labels().stream().filter(l -> l.kind().equals("vertical_scan")).findFirst().orElseThrow();

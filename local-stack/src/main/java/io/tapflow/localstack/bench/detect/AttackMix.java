@@ -11,9 +11,10 @@ import java.util.Map;
 /**
  * The attack groups of the benchmark, at multiples of each detector's documented threshold taken as a rate: a SYN
  * flood's {@code floodRatePerSecond}; a vertical scan's {@code scanPorts} per {@code scanWindow}; a horizontal one's
- * {@code scanHosts} per {@code scanWindow}; a P2P host's {@code p2pMinTcpUdpPeers} peers per {@code p2pWindow}; a
- * fan-out's {@code fanOutPeers} per {@code fanOutWindow}. Each instance sends twice the threshold's count (200 SYNs,
- * 30 ports, 50 hosts, 6 peers, 200 peers), so at 1× one window holds exactly the threshold and below it none does.
+ * {@code scanHosts} per {@code scanWindow}; a P2P host's {@code p2pMinTcpUdpPeers} peers per {@code p2pWindow} (a
+ * TCP-only one's {@code p2pMinPeers}); a fan-out's {@code fanOutPeers} per {@code fanOutWindow}. Each instance sends
+ * twice the threshold's count (200 SYNs, 30 ports, 50 hosts, 6 or 20 peers, 200 servers), so at 1× one window holds
+ * exactly the threshold and below it none does.
  */
 public final class AttackMix {
     private AttackMix() {
@@ -36,7 +37,7 @@ public final class AttackMix {
         return switch (kind) {
             case SYN_FLOOD -> s.floodRatePerSecond();
             case VERTICAL_SCAN, HORIZONTAL_SCAN -> thresholdCount(s, kind) * 1000.0 / s.scanWindow().toMillis();
-            case P2P_HOST -> thresholdCount(s, kind) * 1000.0 / s.p2pWindow().toMillis();
+            case P2P_HOST, P2P_TCP_HOST -> thresholdCount(s, kind) * 1000.0 / s.p2pWindow().toMillis();
             case FAN_OUT -> thresholdCount(s, kind) * 1000.0 / s.fanOutWindow().toMillis();
         };
     }
@@ -47,6 +48,7 @@ public final class AttackMix {
             case VERTICAL_SCAN -> s.scanPorts();
             case HORIZONTAL_SCAN -> s.scanHosts();
             case P2P_HOST -> s.p2pMinTcpUdpPeers();
+            case P2P_TCP_HOST -> s.p2pMinPeers();
             case FAN_OUT -> s.fanOutPeers();
         };
     }

@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
             "attacks, runs the detectors over it exactly as `tapflow detect` does (payload sampling off), and matches",
             "each OPEN alert to the labels by detector and subject. Attacks, each by and against addresses of its own:",
             "SYN floods (spoofed SYNs to victim:80), vertical scans (one host's ports), horizontal scans (port 22 on",
-            "many hosts), P2P-like hosts (TCP and UDP both ways with peers on high ports) and fan-outs (HTTPS to many",
-            "servers), each at rates that are multiples of its detector's threshold (see --rates). Each instance sends",
-            "twice its threshold's count, evenly spaced: 200 SYNs, 30 ports, 50 hosts, 6 peers, 200 servers.",
+            "many hosts), P2P-like hosts (TCP and UDP both ways with peers on high ports; and TCP-only ones, for the",
+            "{IP, port} heuristics) and fan-outs (HTTPS to many servers), each at rates that are multiples of its",
+            "detector's threshold (see --rates). Each instance sends twice its threshold's count, evenly spaced:",
+            "200 SYNs, 30 ports, 50 hosts, 6 peers (TCP+UDP), 20 peers (TCP only), 200 servers.",
             "",
             "An alert is a true positive when its detector and subject match a label and its event time lies between",
             "the attack's start and its end plus one detector window; delay = alert event time - attack start (the",
@@ -50,7 +51,8 @@ public final class DetectBenchCommand implements Callable<Integer> {
 
     @Option(names = "--rates", paramLabel = "M,M...", split = ",", defaultValue = "0.5,1,4",
             description = "Attack rates as multiples of each detector's threshold: 1 = SYN flood 250 half-open/s, vertical scan"
-                    + " 15 ports and horizontal 25 hosts per 5 min, P2P 3 peers per 5 min, fan-out 100 peers per 5 min"
+                    + " 15 ports and horizontal 25 hosts per 5 min, P2P 3 TCP+UDP peers (TCP only: 10 peers) per 5 min,"
+                    + " fan-out 100 peers per 5 min"
                     + " (the defaults of DetectSettings) (default ${DEFAULT-VALUE}).")
     double[] rates;
 
@@ -59,7 +61,7 @@ public final class DetectBenchCommand implements Callable<Integer> {
     int instances;
 
     @Option(names = "--kinds", paramLabel = "KIND,...", split = ",",
-            defaultValue = "syn_flood,vertical_scan,horizontal_scan,p2p_host,fan_out",
+            defaultValue = "syn_flood,vertical_scan,horizontal_scan,p2p_host,p2p_tcp_host,fan_out",
             description = "Attack kinds to inject (default ${DEFAULT-VALUE}).")
     List<String> kinds;
 
@@ -110,7 +112,7 @@ public final class DetectBenchCommand implements Callable<Integer> {
         for (String k : kinds) {
             AttackKind kind = Stream.of(AttackKind.values()).filter(v -> v.label().equals(k.trim())).findFirst().orElse(null);
             if (kind == null) {
-                err.println("bench detect: unknown attack kind " + k + " (syn_flood, vertical_scan, horizontal_scan, p2p_host, fan_out)");
+                err.println("bench detect: unknown attack kind " + k + " (syn_flood, vertical_scan, horizontal_scan, p2p_host, p2p_tcp_host, fan_out)");
                 return 2;
             }
             chosen.add(kind);
