@@ -29,6 +29,8 @@ import java.util.SplittableRandom;
  */
 public final class AttackTrace {
     private static final int MAX_FRAME = 65_536;
+    /** Packets are sorted by (time since the start << 24 | packet number): 39 bits of microseconds. */
+    static final long MAX_SPAN_US = 1L << 39;
 
     /**
      * What to generate.
@@ -51,10 +53,19 @@ public final class AttackTrace {
                 throw new IllegalArgumentException("background period must be at least 1 ms, warm-up, spread and tail"
                         + " not negative, got " + backgroundEvery + ", " + warmup + ", " + spread + ", " + tail);
             }
+            Duration d = duration(groups, warmup, spread, tail); // the fields are not assigned yet
+            if (d.toNanos() / 1_000 >= MAX_SPAN_US) {
+                throw new IllegalArgumentException("the trace would last " + d + ", more than the 6 days (2^39 µs) whose"
+                        + " packets the generator can order: raise the rates");
+            }
         }
 
         /** From the start of the trace to its end. */
         public Duration duration() {
+            return duration(groups, warmup, spread, tail);
+        }
+
+        private static Duration duration(List<AttackGroup> groups, Duration warmup, Duration spread, Duration tail) {
             long longest = groups.stream().mapToLong(AttackGroup::durationUs).max().orElse(0);
             return warmup.plus(spread).plus(Duration.ofNanos(longest * 1_000)).plus(tail);
         }

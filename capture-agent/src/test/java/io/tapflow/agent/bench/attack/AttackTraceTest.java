@@ -126,5 +126,9 @@ class AttackTraceTest {
                 .hasMessageContaining("rate must be a positive number, got 0.0");
         assertThatThrownBy(() -> new AttackGroup(AttackKind.FAN_OUT, 1, 10, 0, "x"))
                 .hasMessageContaining("instances must be 1-10000, got 0");
+        List<AttackGroup> tooSlow = List.of(new AttackGroup(AttackKind.P2P_HOST, 0.000_01, 7, 1, "x")); // 600,000 s
+        assertThatThrownBy(() -> new AttackTrace.Spec(tooSlow, List.of(), Duration.ofSeconds(60), true, 1,
+                AttackTrace.Spec.DEFAULT_START, Duration.ZERO, Duration.ZERO, Duration.ZERO))
+                .hasMessageContaining("the trace would last PT166H40M, more than the 6 days");
     }
 }

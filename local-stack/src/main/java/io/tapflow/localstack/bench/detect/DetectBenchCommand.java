@@ -131,10 +131,17 @@ public final class DetectBenchCommand implements Callable<Integer> {
             }
         }
         DetectSettings settings = DetectSettings.defaults();
-        List<AttackGroup> groups = AttackMix.groups(settings, rates, instances, chosen);
-        AttackTrace.Spec traceSpec = new AttackTrace.Spec(groups, bg, Duration.ofSeconds(backgroundEverySeconds), !noShift,
-                seed, AttackTrace.Spec.DEFAULT_START, Duration.ofSeconds(30), Duration.ofSeconds(spreadSeconds),
-                Duration.ofSeconds(10));
+        List<AttackGroup> groups;
+        AttackTrace.Spec traceSpec;
+        try {
+            groups = AttackMix.groups(settings, rates, instances, chosen);
+            traceSpec = new AttackTrace.Spec(groups, bg, Duration.ofSeconds(backgroundEverySeconds), !noShift, seed,
+                    AttackTrace.Spec.DEFAULT_START, Duration.ofSeconds(30), Duration.ofSeconds(spreadSeconds),
+                    Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            err.println("bench detect: " + e.getMessage());
+            return 2;
+        }
         Path dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("tapflow-bench-detect");
         long t0 = System.nanoTime();
         try {
