@@ -21,18 +21,18 @@ import java.util.List;
  * Meters one capture in-process, as one link of an agent (the agent's decoder, flow table and timeouts, no pattern
  * matcher), and keeps every flow record it exports: the input {@code detect} feeds to Flink.
  */
-final class CaptureFlows {
+public final class CaptureFlows {
     /** Bytes kept of each sampled payload when sampling is on: the agent's default. */
     private static final int SAMPLE_BYTES = 1500;
 
-    record Result(String linkId, List<FlowRecord> flows, CaptureReplay.Result replay) {
+    public record Result(String linkId, List<FlowRecord> flows, CaptureReplay.Result replay) {
     }
 
     private CaptureFlows() {
     }
 
     /** @param samplesPerDirection the agent's {@code --sample-packets}: 0 meters without payload sampling */
-    static Result meter(Path capture, int samplesPerDirection) {
+    public static Result meter(Path capture, int samplesPerDirection) {
         MeterSettings d = MeterSettings.defaults();
         MeterSettings settings = new MeterSettings(d.flowCapacity(), d.idleTimeoutNs(), d.activeTimeoutNs(),
                 d.flushIntervalNs(), d.closeGraceNs(), samplesPerDirection, samplesPerDirection > 0 ? SAMPLE_BYTES : 0,

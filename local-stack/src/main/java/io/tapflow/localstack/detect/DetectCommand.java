@@ -151,7 +151,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     /** The detectors on a local Flink environment (parallelism 1), over flows sorted by their last packet. */
-    static List<Alert> run(List<FlowRecord> sortedFlows, DetectSettings settings) throws Exception {
+    public static List<Alert> run(List<FlowRecord> sortedFlows, DetectSettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         List<Alert> alerts = new ArrayList<>();
         if (sortedFlows.isEmpty()) {
