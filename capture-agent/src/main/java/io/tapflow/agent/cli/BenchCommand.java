@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader",
             "Run by ./tapflow with the local stack's servers:",
             "  tapflow bench pipeline --records 1000000           Kafka -> aggregation job -> ClickHouse, records/s and latency",
-            "  tapflow bench costs                                CPU per record of Kafka and the ClickHouse insert: the ceiling"},
+            "  tapflow bench costs                                CPU per record of Kafka and the ClickHouse insert: the ceiling",
+            "  tapflow bench detect                               detectors' recall, precision, delay over labelled injected attacks"},
         subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class,
             BenchCommand.Classify.class})
 public final class BenchCommand {
