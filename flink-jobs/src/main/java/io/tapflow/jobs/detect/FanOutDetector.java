@@ -67,6 +67,7 @@ public final class FanOutDetector extends KeyedProcessFunction<BinaryKey, FlowRe
         FanOutState s = state.value();
         if (s == null) {
             s = new FanOutState();
+            s.peers = DistinctCounter.exactUpTo(settings.fanOutPeers());
             s.episode.linkId = r.getLinkId();
             s.episode.subjectAddr = r.getSrcAddr().bytes().clone();
         }

@@ -1,9 +1,9 @@
 package io.tapflow.jobs.detect;
 
 /**
- * One source's current fan-out window and its episode (POJO: public no-arg constructor and public fields). Fixed
- * size: one {@link DistinctCounter} (≤ 256 bytes) and the episode's 8 sample peers and ports, whatever the number of
- * destinations.
+ * One source's current fan-out window and its episode (POJO: public no-arg constructor and public fields). Bounded
+ * whatever the number of destinations: one {@link DistinctCounter}, exact up to the peer threshold (8 bytes a peer, so
+ * 800 bytes at the default 100; 256 bytes of sketch above it), and the episode's 8 sample peers and ports.
  */
 public final class FanOutState extends WindowedEpisodeState {
     public DistinctCounter peers = new DistinctCounter();
@@ -14,7 +14,7 @@ public final class FanOutState extends WindowedEpisodeState {
 
     @Override
     void clearCounts() {
-        peers = new DistinctCounter();
+        peers = DistinctCounter.exactUpTo(peers.exactCap);
         connections = 0;
     }
 

@@ -42,8 +42,10 @@ final class AttackPlanner {
             case P2P_TCP_HOST -> p2pTcpHost(group, startUs, rttUs);
             case FAN_OUT -> fanOut(group, startUs, rttUs);
         };
-        labels.add(new Label(group.kind().detector(), lastSubject, startUs / 1000, (lastUs + 999) / 1000, group.rate(),
-                group.kind().label(), group.tag()));
+        for (String detector : group.kind().detectors()) {
+            labels.add(new Label(detector, lastSubject, startUs / 1000, (lastUs + 999) / 1000, group.rate(),
+                    group.kind().label(), group.tag()));
+        }
     }
 
     private long eventUs(AttackGroup g, long startUs, int k) {

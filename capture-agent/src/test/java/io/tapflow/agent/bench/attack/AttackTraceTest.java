@@ -59,7 +59,7 @@ class AttackTraceTest {
     void everyPacketIsWrittenInTimeOrderAndDecodesAndTheLabelsMatchTheAttacks() throws IOException {
         AttackTrace.Result r = AttackTrace.generate(spec(1), dir.resolve("t.pcap"), dir.resolve("t.jsonl"));
 
-        assertThat(r.labels()).hasSize(13);
+        assertThat(r.labels()).hasSize(17); // 13 instances; the 4 scans are labelled for port_scan and trw_scan
         assertThat(r.backgroundPackets()).isPositive();
 
         long frames = 0;
@@ -100,8 +100,10 @@ class AttackTraceTest {
             }
             assertThat(l.endMs()).isGreaterThanOrEqualTo(l.startMs());
         }
-        assertThat(r.labels()).extracting(Label::subject).doesNotHaveDuplicates();
-        assertThat(Files.readAllLines(r.labelsFile())).hasSize(13).first().asString()
+        assertThat(r.labels()).extracting(l -> l.detector() + " " + l.subject()).doesNotHaveDuplicates();
+        assertThat(r.labels()).filteredOn(l -> l.kind().endsWith("_scan")).extracting(Label::detector)
+                .containsOnly("port_scan", "trw_scan").hasSize(8);
+        assertThat(Files.readAllLines(r.labelsFile())).hasSize(17).first().asString()
                 .startsWith("{\"detector\":\"syn_flood\",\"subject\":\"100.64.0.1:80\",\"start_ms\":");
         // the vertical scan at 1 port/s: 30 ports from its start, so it lasts 29 s
         Label vertical = r.labels().stream().filter(l -> l.kind().equals("vertical_scan")).findFirst().orElseThrow();

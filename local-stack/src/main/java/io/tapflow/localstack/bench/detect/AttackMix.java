@@ -56,7 +56,7 @@ public final class AttackMix {
     /** Each detector's window: how late after an attack's end an alert still counts, and the delay goal. */
     public static Map<String, Long> windowsMs(DetectSettings s) {
         return Map.of("port_scan", s.scanWindow().toMillis(), "syn_flood", s.floodWindow().toMillis(),
-                "p2p", s.p2pWindow().toMillis(), "fan_out", s.fanOutWindow().toMillis());
+                "p2p", s.p2pWindow().toMillis(), "fan_out", s.fanOutWindow().toMillis(), "trw_scan", s.trw().window().toMillis());
     }
 
     /** 0.5x, 1x, 4x. */

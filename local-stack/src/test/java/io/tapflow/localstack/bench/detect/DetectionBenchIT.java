@@ -47,7 +47,7 @@ class DetectionBenchIT {
         r.score().falsePositives().forEach(a -> System.out.println("false positive: " + a));
         assertThat(r.meterErrors()).isEmpty();
         assertThat(r.trace().backgroundPackets()).isPositive();
-        assertThat(r.score().rows()).hasSize(6).allSatisfy(row -> {
+        assertThat(r.score().rows()).hasSize(8).allSatisfy(row -> {
             assertThat(row.instances()).as(row.kind()).isEqualTo(3);
             assertThat(row.recall()).as(row.kind()).isEqualTo(1.0);
             assertThat(row.precision()).as(row.kind()).isEqualTo(1.0);
@@ -56,7 +56,7 @@ class DetectionBenchIT {
         });
         assertThat(r.score().falsePositives()).isEmpty();
         assertThat(r.score().totals()).extracting(DetectionScore.DetectorTotal::precision).containsOnly(1.0);
-        assertThat(Files.readAllLines(dir.resolve("attacks.labels.jsonl"))).hasSize(18);
-        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(36); // OPEN and CLOSED per instance
+        assertThat(Files.readAllLines(dir.resolve("attacks.labels.jsonl"))).hasSize(24); // scans: port_scan and trw_scan
+        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(48); // OPEN and CLOSED per label
     }
 }
