@@ -41,12 +41,13 @@ import java.time.Duration;
  * @param fanOutWindow       fan-out ({@link FanOutDetector}): the window of a source's connections: 5 minutes
  * @param fanOutPeers        distinct destination addresses in one window that make a fan-out: 100
  * @param fanOutConnections  connections opened in one window that make a fan-out: 1000
+ * @param dns                DNS anomalies ({@link DnsAnomalyDetector}): {@link DnsSettings#defaults()}
  */
 public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
                              Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
                              Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
                              double p2pAddrPortRatio, int p2pMaxTracked, Duration fanOutWindow, int fanOutPeers,
-                             int fanOutConnections) implements Serializable {
+                             int fanOutConnections, DnsSettings dns) implements Serializable {
 
     public static DetectSettings defaults() {
         return new DetectSettings(Duration.ofMinutes(5), 15, 25, 64, Duration.ofSeconds(60), Duration.ofSeconds(10),
@@ -61,7 +62,28 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
                 floodMinAttempts, floodMinSpan, Duration.ofMinutes(5), 3, 10, 0.8, 64, Duration.ofMinutes(5), 100, 1000);
     }
 
+    /** All but the DNS settings, with the DNS defaults. */
+    public DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
+                          Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
+                          Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
+                          double p2pAddrPortRatio, int p2pMaxTracked, Duration fanOutWindow, int fanOutPeers,
+                          int fanOutConnections) {
+        this(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep, floodRatePerSecond,
+                floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers, p2pAddrPortRatio,
+                p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, DnsSettings.defaults());
+    }
+
+    /** These settings with other DNS thresholds. */
+    public DetectSettings withDns(DnsSettings other) {
+        return new DetectSettings(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep,
+                floodRatePerSecond, floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers,
+                p2pAddrPortRatio, p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, other);
+    }
+
     public DetectSettings {
+        if (dns == null) {
+            throw new IllegalArgumentException("DNS settings are required (DnsSettings.defaults() for the defaults)");
+        }
         if (p2pWindow.toMillis() < 1 || fanOutWindow.toMillis() < 1) {
             throw new IllegalArgumentException("windows must be at least 1 ms, got P2P window " + p2pWindow
                     + ", fan-out window " + fanOutWindow);
