@@ -168,12 +168,14 @@ class DnsAnomalyDetectorTest {
         DataOutputSerializer out = new DataOutputSerializer(1024);
         serializer.serialize(s, out);
         DnsState copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertThat(copy.suspiciousByDomain.get("tunnel-lab.net").count()).isEqualTo(40);
+        long estimate = s.suspiciousByDomain.get("tunnel-lab.net").count(); // past 32 names, a HyperLogLog's
+        assertThat(estimate).isBetween(36L, 44L);
+        assertThat(copy.suspiciousByDomain.get("tunnel-lab.net").count()).isEqualTo(estimate);
         assertThat(copy.suspiciousByDomain.get("tunnel-lab.net").sketch.registers)
                 .isEqualTo(s.suspiciousByDomain.get("tunnel-lab.net").sketch.registers);
         assertThat(copy.nxdomain).isEqualTo(40);
         assertThat(copy.episode.sampleNames).isEqualTo(s.episode.sampleNames).hasSize(8);
-        assertThat(copy.episode.kind).isEqualTo("nxdomain+tunnel");
+        assertThat(copy.episode.kind).isEqualTo("tunnel+nxdomain");
         assertThat(copy.episode.dnsDomain).isEqualTo("tunnel-lab.net");
     }
 
