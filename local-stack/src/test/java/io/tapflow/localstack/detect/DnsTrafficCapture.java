@@ -22,15 +22,15 @@ import java.util.SplittableRandom;
  *   <li>{@link #FLOOD} (10.1.0.8): {@code FLOOD_QUERIES} queries for ordinary names in 30 s (over 20/s).</li>
  * </ul>
  */
-final class DnsTrafficCapture {
-    static final String RESOLVER = "10.1.0.1";
-    static final String TUNNEL = "10.1.0.5";
-    static final String DGA = "10.1.0.6";
-    static final String BENIGN = "10.1.0.7";
-    static final String FLOOD = "10.1.0.8";
-    static final int TUNNEL_QUERIES = 40;
-    static final int DGA_QUERIES = 40;
-    static final int FLOOD_QUERIES = 700;
+public final class DnsTrafficCapture {
+    public static final String RESOLVER = "10.1.0.1";
+    public static final String TUNNEL = "10.1.0.5";
+    public static final String DGA = "10.1.0.6";
+    public static final String BENIGN = "10.1.0.7";
+    public static final String FLOOD = "10.1.0.8";
+    public static final int TUNNEL_QUERIES = 40;
+    public static final int DGA_QUERIES = 40;
+    public static final int FLOOD_QUERIES = 700;
     private static final long START_US = 1_767_225_600_000_000L; // 2026-01-01T00:00:00Z
     private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
     private static final String[] ORDINARY = {"www.example.com", "mail.example.org", "cdn.example.net",
@@ -45,7 +45,7 @@ final class DnsTrafficCapture {
         this.out = out;
     }
 
-    static Path write(Path file) throws IOException {
+    public static Path write(Path file) throws IOException {
         try (OutputStream o = Files.newOutputStream(file)) {
             DnsTrafficCapture c = new DnsTrafficCapture(o);
             c.globalHeader();
