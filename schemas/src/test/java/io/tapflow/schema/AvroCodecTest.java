@@ -175,6 +175,29 @@ class AvroCodecTest {
     }
 
     @Test
+    void verdictsOfTheFirstContractVersionStillDecodeAsNotDns() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/io/tapflow/schema/history/FlowVerdict-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("dns_rcode")).isNull();
+        FlowVerdict current = FlowVerdict.newBuilder().setAgentId("a").setAgentStartMs(1).setFlowSeq(2).setLinkId("l")
+                .setFirstMs(3).setLastMs(4).setAnalysis("live").setRulesVersion("abc").setApp("DNS").setServerName("x.org")
+                .setConfidence("DPI").setSamples(2).build();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            old.put(field.name(), current.get(field.name()));
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        FlowVerdict read = AvroCodec.of(FlowVerdict.class).decode(bytes, "verdicts.v1", 0, 1);
+
+        assertThat(read.getDnsRcode()).isEqualTo(-1);
+        assertThat(read.getDnsQueryType()).isZero();
+        assertThat(read).isEqualTo(current);
+    }
+
+    @Test
     void garbageRaisesATypedErrorNamingWhereItCameFrom() {
         AvroCodec<FlowRecord> codec = AvroCodec.of(FlowRecord.class);
         assertThatThrownBy(() -> codec.decode("not avro at all".getBytes(), "flows.v1", 2, 99))
