@@ -5,6 +5,7 @@ import io.tapflow.classifier.dissect.Findings;
 import io.tapflow.classifier.dissect.Packet;
 import io.tapflow.classifier.rules.HostRules;
 import io.tapflow.classifier.verdict.Confidence;
+import io.tapflow.classifier.verdict.DnsSummary;
 import io.tapflow.classifier.verdict.Verdict;
 import java.util.Set;
 
@@ -14,8 +15,9 @@ import java.util.Set;
  * {@link ClassifierEngine#MAX_PACKETS_PER_DIRECTION} passed. {@link #verdict()} then names the flow: the matched
  * protocol, refined by host rules; else the protocol a payload signature named; else a port guess; else Unknown.
  * Signature ids the pattern matcher found in a payload come with it: the dissectors of their protocol are asked
- * first, so a flow the signatures identify is decided without trying every other dissector. Reusable: {@link #start}
- * resets it.
+ * first, so a flow the signatures identify is decided without trying every other dissector. A dissector that matched
+ * may ask to see the reply too ({@link Findings#awaitingResponse}, DNS's response code): the flow is then decided
+ * once that dissector has it, or the packet limit passed. Reusable: {@link #start} resets it.
  */
 public final class Classifier {
     /** Protocols whose host name is a service's own domain, so host rules may name the application. */
@@ -32,6 +34,10 @@ public final class Classifier {
     private int serverPort;
     private long clientEndpoint;
     private boolean decided;
+    /** The dissector that matched and still awaits the reply, or -1. */
+    private int followUp = -1;
+    /** The dissector that matched last in {@link #inspect}. */
+    private int matched = -1;
     /** The most specific (longest) signature matched so far, or 0. */
     private int signature;
 
@@ -58,6 +64,7 @@ public final class Classifier {
         streamLen[0] = streamLen[1] = 0;
         packets[0] = packets[1] = 0;
         decided = false;
+        followUp = -1;
         signature = 0;
         long c = 0;
         Dissector[] ds = engine.dissectors;
@@ -86,8 +93,12 @@ public final class Classifier {
      * ({@code ids[0, count)}, from the engine's {@link ClassifierEngine#signatures() set}; unknown ids are ignored).
      */
     public boolean feed(int dir, byte[] buf, int off, int len, int[] ids, int count) {
-        if (decided || len <= 0) {
-            return decided;
+        if (len <= 0 || decided()) {
+            return decided();
+        }
+        if (decided) {
+            followUp(packet(dir, buf, off, len));
+            return decided();
         }
         long hinted = 0;
         SignatureHints hints = engine.signatures;
@@ -101,6 +112,30 @@ public final class Classifier {
                 }
             }
         }
+        Packet p = packet(dir, buf, off, len);
+        // The dissectors of the signatures' protocols first, then the others in their usual order.
+        long hintedCandidates = candidates & hinted;
+        if (inspect(p, hintedCandidates) || inspect(p, candidates & ~hintedCandidates)) {
+            decided = true;
+            followUp = findings.awaitingResponse && !packetLimitPassed() ? matched : -1;
+            rememberCall();
+            return decided();
+        }
+        rememberCall();
+        if (candidates == 0 || packetLimitPassed()) {
+            decided = true;
+        }
+        return decided;
+    }
+
+    private boolean packetLimitPassed() {
+        return packets[0] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION
+                && packets[1] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION
+                || packets[0] + packets[1] >= 3 * ClassifierEngine.MAX_PACKETS_PER_DIRECTION;
+    }
+
+    /** The engine's reusable packet over this payload (for TCP, the direction's stream so far), counted. */
+    private Packet packet(int dir, byte[] buf, int off, int len) {
         Packet p = engine.packet;
         p.dir = dir;
         p.l4proto = l4proto;
@@ -120,20 +155,21 @@ public final class Classifier {
             p.len = len;
         }
         packets[dir]++;
-        // The dissectors of the signatures' protocols first, then the others in their usual order.
-        long hintedCandidates = candidates & hinted;
-        if (inspect(p, hintedCandidates) || inspect(p, candidates & ~hintedCandidates)) {
-            decided = true;
-            rememberCall();
-            return true;
+        return p;
+    }
+
+    /** A decided flow's packet for the dissector that awaits its reply; the verdict's protocol stays as it is. */
+    private void followUp(Packet p) {
+        p.state = 2 * followUp;
+        int r;
+        try {
+            r = engine.dissectors[followUp].inspect(p, findings);
+        } catch (RuntimeException e) {
+            r = Dissector.NO_MATCH;
         }
-        rememberCall();
-        if (candidates == 0 || (packets[0] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION
-                && packets[1] >= ClassifierEngine.MAX_PACKETS_PER_DIRECTION)
-                || packets[0] + packets[1] >= 3 * ClassifierEngine.MAX_PACKETS_PER_DIRECTION) {
-            decided = true;
+        if (r != Dissector.NEED_MORE || !findings.awaitingResponse || packetLimitPassed()) {
+            followUp = -1;
         }
-        return decided;
     }
 
     /** Asks the dissectors in {@code mask}; true when one matched. Those that said no leave the candidates. */
@@ -149,6 +185,7 @@ public final class Classifier {
                 r = Dissector.NO_MATCH; // a dissector bug must not take the flow down; the fuzz tests look for these
             }
             if (r == Dissector.MATCH) {
+                matched = i;
                 return true;
             }
             if (r == Dissector.NO_MATCH) {
@@ -177,8 +214,9 @@ public final class Classifier {
         }
     }
 
+    /** True once more packets would change nothing: the flow is named and no dissector awaits a reply. */
     public boolean decided() {
-        return decided;
+        return decided && followUp < 0;
     }
 
     /** The verdict from what was fed so far. */
@@ -192,7 +230,7 @@ public final class Classifier {
         if (HOST_RULE_PROTOCOLS.contains(proto)) {
             HostRules.Rule rule = engine.hosts.match(server);
             if (rule != null) {
-                return new Verdict(rule.app(), proto, rule.category(), server, f.ja3, f.ja4, Confidence.HOST_RULE);
+                return new Verdict(rule.app(), proto, rule.category(), server, f.ja3, f.ja4, Confidence.HOST_RULE, dns());
             }
         }
         if (proto.equals("TLS") && f.app == null) {
@@ -209,7 +247,13 @@ public final class Classifier {
         if (app != null) {
             return new Verdict(app, proto, engine.catalog.category(app), server, f.ja3, f.ja4, Confidence.DPI);
         }
-        return new Verdict(proto, "", engine.catalog.category(proto), server, f.ja3, f.ja4, Confidence.DPI);
+        return new Verdict(proto, "", engine.catalog.category(proto), server, f.ja3, f.ja4, Confidence.DPI, dns());
+    }
+
+    /** The DNS exchange's summary when the DNS dissector named the flow. */
+    private DnsSummary dns() {
+        Findings f = findings;
+        return "DNS".equals(f.protocol) ? new DnsSummary(f.dnsQueryType, f.dnsRcode, f.dnsAnswers) : DnsSummary.NONE;
     }
 
     private Verdict fallback() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapflow.classifier.dissect.Packet;
 import io.tapflow.classifier.verdict.Confidence;
+import io.tapflow.classifier.verdict.DnsSummary;
 import io.tapflow.classifier.verdict.Verdict;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -86,5 +87,45 @@ class ClassifierTest {
         byte[] junk = "SSH-2.0-x\r\n".getBytes(StandardCharsets.ISO_8859_1);
         assertThat(c.feed(Packet.TO_SERVER, junk, 0, junk.length)).isTrue();
         assertThat(c.verdict().label()).isEqualTo("HTTP");
+    }
+
+    @Test
+    void aDnsQueryWaitsForItsOwnResponseWhoseCodeAndAnswersTheVerdictCarries() {
+        String question = "\u0003xkq\u0007example\u0003com\u0000\u0000\u0010\u0000\u0001"; // TXT xkq.example.com
+        String query = "\u0012\u0034\u0001\u0000\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000" + question;
+        String otherResponse = "\u0099\u0099\u0081\u0080\u0000\u0001\u0000\u0001\u0000\u0000\u0000\u0000" + question;
+        String nxdomain = "\u0012\u0034\u0081\u0083\u0000\u0001\u0000\u0000\u0000\u0001\u0000\u0000" + question;
+        Classifier c = engine.newClassifier().start(17, 40000, 53);
+        assertThat(feed(c, Packet.TO_SERVER, query)).as("the query names the flow but the reply is awaited").isFalse();
+        assertThat(c.verdict().label()).isEqualTo("DNS");
+        assertThat(c.verdict().dns()).isEqualTo(new DnsSummary(16, DnsSummary.NO_RESPONSE, 0));
+        assertThat(feed(c, Packet.TO_CLIENT, otherResponse)).as("another transaction's response").isFalse();
+        assertThat(feed(c, Packet.TO_CLIENT, nxdomain)).isTrue();
+        Verdict v = c.verdict();
+        assertThat(v.label()).isEqualTo("DNS");
+        assertThat(v.serverName()).isEqualTo("xkq.example.com");
+        assertThat(v.dns()).isEqualTo(new DnsSummary(16, DnsSummary.NXDOMAIN, 0));
+        assertThat(v.dns().answered()).isTrue();
+
+        Classifier answerFirst = engine.newClassifier().start(17, 53, 40000);
+        assertThat(feed(answerFirst, Packet.TO_SERVER, nxdomain)).as("a flow seen from its response").isTrue();
+        assertThat(answerFirst.verdict().dns().rcode()).isEqualTo(DnsSummary.NXDOMAIN);
+        assertThat(classify(6, 40000, 80, "GET / HTTP/1.0\r\n\r\n").dns()).isEqualTo(DnsSummary.NONE);
+    }
+
+    @Test
+    void dnsOverTcpTakesTheResponseFromTheReplyStream() {
+        String question = "\u0001a\u0007example\u0003com\u0000\u0000\u0001\u0000\u0001";
+        String query = "\u0000\u001f\u0000\u0007\u0001\u0000\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000" + question;
+        String noError = "\u0000\u001f\u0000\u0007\u0081\u0080\u0000\u0001\u0000\u0002\u0000\u0000\u0000\u0000" + question;
+        Classifier c = engine.newClassifier().start(6, 40000, 53);
+        assertThat(feed(c, Packet.TO_SERVER, query)).isFalse();
+        assertThat(feed(c, Packet.TO_CLIENT, noError)).isTrue();
+        assertThat(c.verdict().dns()).isEqualTo(new DnsSummary(1, 0, 2));
+    }
+
+    private static boolean feed(Classifier c, int dir, String payload) {
+        byte[] b = payload.getBytes(StandardCharsets.ISO_8859_1);
+        return c.feed(dir, b, 0, b.length);
     }
 }

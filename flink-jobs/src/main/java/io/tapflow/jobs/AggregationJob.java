@@ -72,10 +72,6 @@ public final class AggregationJob {
                 .uid("flows-source")
                 .process(new DeadLetterSplitter<FlowRecord>()).uid("flows-decode").name("decode flows");
 
-        if (s.detect() != null) {
-            detect(flows, s);
-        }
-
         DataStream<ClassifiedFlow> classified;
         DataStream<DeadLetter> sampleDeadLetters = null;
         if (s.dpi() != null) {
@@ -87,6 +83,10 @@ public final class AggregationJob {
         } else {
             classified = flows.map(ClassifiedFlow::unclassified).returns(ClassifiedFlow.class)
                     .uid("no-dpi").name("no DPI");
+        }
+
+        if (s.detect() != null) {
+            detect(flows, classified, s);
         }
 
         classified.sinkTo(new ClickHouseSink<>(s.clickhouse(), new FlowRecordRows(), s.batching()))
@@ -148,13 +148,15 @@ public final class AggregationJob {
 
     /**
      * The detectors on the decoded flow records, before DPI: they read flags, counts and times only, so they need
-     * no payload and do not wait for the join. Event time is the flow's last packet, as the source assigned it.
+     * no payload and do not wait for the join. Event time is the flow's last packet, as the source assigned it. The
+     * DNS anomaly detector reads the classified flows (query names and response codes from DPI; without DPI only its
+     * query rate works).
      * Both sinks are at least once: an alert carries its episode's identity (detector, link, subject, episode id),
      * and {@code alerts} is a ReplacingMergeTree on it, so a duplicate written after a restart replaces its copy;
      * consumers of alerts.v1 dedupe on the same identity.
      */
-    private static void detect(DataStream<FlowRecord> flows, AggregationSettings s) {
-        DataStream<Alert> alerts = DetectStage.detect(flows, s.detect());
+    private static void detect(DataStream<FlowRecord> flows, DataStream<ClassifiedFlow> classified, AggregationSettings s) {
+        DataStream<Alert> alerts = DetectStage.detect(flows, s.detect()).union(DetectStage.dns(classified, s.detect()));
         alerts.sinkTo(new ClickHouseSink<>(s.clickhouse(), new AlertRows(), s.batching()))
                 .uid("alerts-clickhouse").name("ClickHouse alerts");
         alerts.sinkTo(KafkaSink.<Alert>builder()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tapflow.jobs.clickhouse.ClickHouseQueries;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
+import io.tapflow.jobs.clickhouse.Migrations;
 import io.tapflow.jobs.clickhouse.Migrator;
 import io.tapflow.jobs.dpi.DpiSettings;
 import io.tapflow.jobs.dpi.RuleSet;
@@ -271,7 +272,7 @@ class AggregationJobIT {
                 "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("7 migration(s) applied")
+        assertThat(out.toString()).contains(Migrations.tapflow().size() + " migration(s) applied")
                 .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
                         + "io/tapflow/schema/dpi/protocols.v1.txt, io/tapflow/schema/dpi/signatures.v1.txt\\), detection\\), "
                         + "checkpoints in file:");

@@ -142,6 +142,62 @@ class AvroCodecTest {
     }
 
     @Test
+    void alertsOfTheFirstContractVersionStillDecodeWithEmptyDnsEvidence() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/io/tapflow/schema/history/Alert-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("sample_names")).isNull();
+        Alert current = Alert.newBuilder().setDetector("port_scan").setKind("vertical").setLinkId("lab")
+                .setSubjectAddr(new Address16(new byte[16])).setSubject("::").setEpisodeId(5).setState(AlertState.OPEN)
+                .setWindowStartMs(1).setWindowEndMs(2).setFirstSeenMs(1).setLastSeenMs(2).setScore(1.5).setAttempts(20)
+                .setDistinctPorts(15).setDistinctHosts(1).setSamplePeers(List.of(new Address16(new byte[16])))
+                .setSamplePorts(List.of(22, 80)).build();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            Object value = current.get(field.name());
+            old.put(field.name(), switch (field.schema().getType()) {
+                case ENUM -> new GenericData.EnumSymbol(field.schema(), value.toString());
+                case FIXED -> new GenericData.Fixed(field.schema(), ((Address16) value).bytes());
+                case ARRAY -> field.name().equals("sample_peers")
+                        ? List.of(new GenericData.Fixed(field.schema().getElementType(), new byte[16])) : value;
+                default -> value;
+            });
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        Alert read = AvroCodec.of(Alert.class).decode(bytes, "alerts.v1", 0, 1);
+
+        assertThat(read.getDnsResponses()).isZero();
+        assertThat(read.getDnsDomain()).isEmpty();
+        assertThat(read.getSampleNames()).isEmpty();
+        assertThat(read).isEqualTo(current);
+    }
+
+    @Test
+    void verdictsOfTheFirstContractVersionStillDecodeAsNotDns() throws Exception {
+        Schema v1;
+        try (var in = getClass().getResourceAsStream("/io/tapflow/schema/history/FlowVerdict-1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("dns_rcode")).isNull();
+        FlowVerdict current = FlowVerdict.newBuilder().setAgentId("a").setAgentStartMs(1).setFlowSeq(2).setLinkId("l")
+                .setFirstMs(3).setLastMs(4).setAnalysis("live").setRulesVersion("abc").setApp("DNS").setServerName("x.org")
+                .setConfidence("DPI").setSamples(2).build();
+        GenericRecord old = new GenericData.Record(v1);
+        for (Schema.Field field : v1.getFields()) {
+            old.put(field.name(), current.get(field.name()));
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+
+        FlowVerdict read = AvroCodec.of(FlowVerdict.class).decode(bytes, "verdicts.v1", 0, 1);
+
+        assertThat(read.getDnsRcode()).isEqualTo(-1);
+        assertThat(read.getDnsQueryType()).isZero();
+        assertThat(read).isEqualTo(current);
+    }
+
+    @Test
     void garbageRaisesATypedErrorNamingWhereItCameFrom() {
         AvroCodec<FlowRecord> codec = AvroCodec.of(FlowRecord.class);
         assertThatThrownBy(() -> codec.decode("not avro at all".getBytes(), "flows.v1", 2, 99))

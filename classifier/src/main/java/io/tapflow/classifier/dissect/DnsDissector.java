@@ -6,6 +6,10 @@ import static io.tapflow.classifier.util.Bytes.u16;
  * DNS on any port, and its multicast relatives by port: mDNS (5353) and LLMNR (5355). Checks the header (opcode,
  * counts that fit the message, a question whose name parses and whose class is IN/ANY or mDNS's unicast bit) and
  * reads the first question's name. Over TCP the message follows a 2-byte length.
+ *
+ * <p>For plain DNS it also notes the first question's type and, when the flow's first message is a query, asks to
+ * see the reply ({@link Findings#awaitingResponse}): the response with the same transaction id gives the response
+ * code and answer count (NXDOMAIN ratios need them). A flow that starts with the response takes them from it.
  */
 public final class DnsDissector implements Dissector {
     @Override
@@ -15,6 +19,9 @@ public final class DnsDissector implements Dissector {
 
     @Override
     public int inspect(Packet p, Findings f) {
+        if (f.awaitingResponse) {
+            return response(p, f);
+        }
         byte[] b = p.buf;
         int msg = p.off;
         int end = p.end();
@@ -55,6 +62,7 @@ public final class DnsDissector implements Dissector {
         String proto = p.port(5353) ? "MDNS" : p.port(5355) ? "LLMNR" : "DNS";
         int q = msg + 12;
         String name = null;
+        int qtype = 0;
         if (qd > 0) {
             int after = DnsNames.skip(b, q, end);
             if (after < 0 || after + 4 > end) {
@@ -72,6 +80,7 @@ public final class DnsDissector implements Dissector {
             if (name == null) {
                 return NO_MATCH;
             }
+            qtype = type;
         } else {
             // A response without a question (mDNS announcements): the first answer's name.
             int after = DnsNames.skip(b, q, end);
@@ -87,6 +96,42 @@ public final class DnsDissector implements Dissector {
         if (!p.port(53) && !(qd == 1 && !response && an == 0 && ns == 0 && ar <= 1 && name != null && name.contains("."))) {
             return NO_MATCH;
         }
+        f.dnsQueryType = qtype;
+        if (response) {
+            f.dnsRcode = rcode;
+            f.dnsAnswers = an;
+        } else {
+            f.dnsQueryId = u16(b, msg);
+            f.awaitingResponse = true;
+        }
         return f.match("DNS", name);
+    }
+
+    /**
+     * After the first query matched: the response that repeats its transaction id, from either direction's stream
+     * (over TCP the first message of the reply stream). Anything else (more queries, other responses) waits.
+     */
+    private static int response(Packet p, Findings f) {
+        byte[] b = p.buf;
+        int msg = p.off;
+        int end = p.end();
+        if (p.tcp()) {
+            if (p.len < 2 || u16(b, msg) < 12) {
+                return NEED_MORE;
+            }
+            end = Math.min(end, msg + 2 + u16(b, msg));
+            msg += 2;
+        }
+        if (end - msg < 12) {
+            return NEED_MORE;
+        }
+        int flags = u16(b, msg + 2);
+        if ((flags & 0x8000) == 0 || u16(b, msg) != f.dnsQueryId) {
+            return NEED_MORE;
+        }
+        f.dnsRcode = flags & 0xF;
+        f.dnsAnswers = u16(b, msg + 6);
+        f.awaitingResponse = false;
+        return MATCH;
     }
 }

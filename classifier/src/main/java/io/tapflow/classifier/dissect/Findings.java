@@ -26,9 +26,25 @@ public final class Findings {
     public byte[] crypto;
     public int cryptoLen;
     public java.util.BitSet cryptoFilled;
+    /** DNS: the first question's type, 0 until a question is seen. */
+    public int dnsQueryType;
+    /** DNS: the response code of the answer to the first query, -1 until that response is seen. */
+    public int dnsRcode = -1;
+    /** DNS: that response's answer count. */
+    public int dnsAnswers;
+    /** DNS: the first query's transaction id, which its response repeats. */
+    public int dnsQueryId;
+    /**
+     * Set by a dissector that matched but wants to see the reply too (DNS: the response code): the classifier keeps
+     * showing it the flow's packets, and only it, until it clears this or the packet limit passes.
+     */
+    public boolean awaitingResponse;
 
     public void clear() {
         protocol = app = serverName = ja3 = ja4 = userAgent = alpn = null;
+        dnsQueryType = dnsAnswers = dnsQueryId = 0;
+        dnsRcode = -1;
+        awaitingResponse = false;
         java.util.Arrays.fill(state, 0);
         crypto = null;
         cryptoFilled = null;

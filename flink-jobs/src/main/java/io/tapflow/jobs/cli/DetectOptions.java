@@ -1,6 +1,7 @@
 package io.tapflow.jobs.cli;
 
 import io.tapflow.jobs.detect.DetectSettings;
+import io.tapflow.jobs.detect.DnsSettings;
 import io.tapflow.jobs.detect.TrwSettings;
 import io.tapflow.schema.Topics;
 import java.time.Duration;
@@ -120,7 +121,31 @@ public final class DetectOptions {
                     + " beyond are not judged (default: ${DEFAULT-VALUE}).")
     int trwTracked;
 
-    // ---- end of the trw branch's block ----
+    // ---- DNS anomalies (DnsAnomalyDetector; defaults: DnsSettings.defaults()) ----
+
+    @Option(names = "--dns-window", defaultValue = "1m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "DNS anomalies: a client's counting window, also the quiet time that closes an episode"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration dnsWindow;
+
+    @Option(names = "--dns-max-queries", defaultValue = "600", paramLabel = "N",
+            description = "DNS anomalies: queries to port 53 from one client in a --dns-window that make a query_rate"
+                    + " anomaly; flow records alone, no payload needed (default: ${DEFAULT-VALUE}).")
+    int dnsMaxQueries;
+
+    @Option(names = "--dns-nxdomain-min", defaultValue = "20", paramLabel = "N",
+            description = "DNS anomalies: NXDOMAIN responses in a window before the ratio is judged; needs DPI"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int dnsNxdomainMin;
+
+    @Option(names = "--dns-nxdomain-ratio", defaultValue = "0.5", paramLabel = "RATIO",
+            description = "DNS anomalies: share of a client's answered queries that are NXDOMAIN (default: ${DEFAULT-VALUE}).")
+    double dnsNxdomainRatio;
+
+    @Option(names = "--dns-tunnel-names", defaultValue = "10", paramLabel = "N",
+            description = "DNS anomalies: distinct long, high-entropy query names under one registered domain in a"
+                    + " window that make a tunnel; needs DPI (default: ${DEFAULT-VALUE}).")
+    int dnsTunnelNames;
 
     /**
      * The detectors' settings, or null with --no-detect.
@@ -138,10 +163,13 @@ public final class DetectOptions {
      */
     public DetectSettings thresholds() {
         DetectSettings d = DetectSettings.defaults();
+        DnsSettings dns = d.dns();
         return new DetectSettings(scanWindow, scanPorts, scanHosts, d.maxTrackedPerScanner(), floodWindow,
                 d.floodStep(), floodRate, floodMinAttempts, d.floodMinSpan(), p2pWindow, p2pTcpUdpPeers, p2pMinPeers,
                 p2pRatio, p2pTracked, fanOutWindow, fanOutPeers, fanOutConnections,
-                new TrwSettings(trwTheta0, trwTheta1, trwDetection, trwFalseAlarm, trwWindow, trwChurnRatio, trwTracked));
+                new TrwSettings(trwTheta0, trwTheta1, trwDetection, trwFalseAlarm, trwWindow, trwChurnRatio, trwTracked))
+                .withDns(new DnsSettings(dnsWindow, dnsMaxQueries, dnsNxdomainMin, dnsNxdomainRatio, dnsTunnelNames,
+                        dns.tunnelMinLength(), dns.tunnelMinEntropy(), dns.maxTrackedDomains()));
     }
 
     /** The options {@code tapflow detect} leaves out: it writes no topic and always detects. */

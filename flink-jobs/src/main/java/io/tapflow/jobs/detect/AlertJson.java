@@ -49,6 +49,19 @@ public final class AlertJson {
             }
             b.append(ports.get(i));
         }
+        b.append("],\"dns_responses\":").append(a.getDnsResponses());
+        b.append(",\"dns_nxdomain\":").append(a.getDnsNxdomain());
+        b.append(",\"dns_distinct_names\":").append(a.getDnsDistinctNames());
+        b.append(",\"dns_domain\":");
+        quote(b, a.getDnsDomain());
+        b.append(",\"sample_names\":[");
+        List<String> names = a.getSampleNames();
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            quote(b, names.get(i));
+        }
         return b.append("]}").toString();
     }
 

@@ -1,5 +1,6 @@
 package io.tapflow.jobs.detect;
 
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.FlowRecord;
@@ -17,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *          ├─both ends─keyBy(link, host)▶ P2pDetector ──────┤
  *          ├─keyBy(link, src)───────────▶ FanOutDetector ───┤
  *          └─keyBy(link, src)───────────▶ TrwScanDetector ──┘
+ *
+ *   classified flows ─keyBy(link, client)─▶ DnsAnomalyDetector ─▶ alerts   ({@link #dns})
  * </pre>
  */
 public final class DetectStage {
@@ -49,5 +52,19 @@ public final class DetectStage {
                 .uid("detect-trw-scan").name("detect: TRW scans (θ0 " + trw.theta0() + ", θ1 " + trw.theta1()
                         + ", P_D " + trw.detection() + ", P_F " + trw.falseAlarm() + " in " + trw.window() + ")");
         return scans.union(floods, p2p, fanOut, trwScans);
+    }
+
+    /**
+     * The DNS anomaly detector, on flows after DPI: the query rate needs only the records, NXDOMAIN ratios and
+     * tunnel names need the verdict's DNS fields (unclassified flows simply have none). Event time is the flow's last
+     * packet, as {@link io.tapflow.jobs.dpi.DpiStage} emits them.
+     */
+    public static DataStream<Alert> dns(DataStream<ClassifiedFlow> classified, DetectSettings settings) {
+        DnsSettings d = settings.dns();
+        return classified.keyBy(DnsAnomalyDetector.CLIENT, BinaryKey.TYPE)
+                .process(new DnsAnomalyDetector(d), TypeInformation.of(Alert.class))
+                .uid("detect-dns").name("detect: DNS anomalies (" + d.maxQueries() + " queries, " + d.nxdomainMin()
+                        + " NXDOMAIN at " + d.nxdomainRatio() + ", " + d.tunnelMinNames() + " tunnel names in "
+                        + d.window() + ")");
     }
 }

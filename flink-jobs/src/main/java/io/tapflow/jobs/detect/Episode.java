@@ -37,6 +37,12 @@ public final class Episode implements Serializable {
     public long windowEndMs;
     public List<byte[]> samplePeers = new ArrayList<>(SAMPLES);
     public int[] samplePorts = new int[0];
+    /** DNS anomalies: responses and NXDOMAIN responses counted, the most distinct suspicious names of a domain. */
+    public long dnsResponses;
+    public long dnsNxdomain;
+    public long dnsDistinctNames;
+    public String dnsDomain = "";
+    public List<String> sampleNames = new ArrayList<>(SAMPLES);
 
     /** A closed episode's successor: same subject, no evidence. */
     Episode restart() {
@@ -60,6 +66,13 @@ public final class Episode implements Serializable {
         if (samplePorts.length < SAMPLES && !hasPort(port)) {
             samplePorts = Arrays.copyOf(samplePorts, samplePorts.length + 1);
             samplePorts[samplePorts.length - 1] = port;
+        }
+    }
+
+    /** A query name for the evidence, while fewer than {@value #SAMPLES} are kept. */
+    void sampleName(String name) {
+        if (sampleNames.size() < SAMPLES && !sampleNames.contains(name)) {
+            sampleNames.add(name);
         }
     }
 
@@ -118,6 +131,11 @@ public final class Episode implements Serializable {
                 .setDistinctHosts(distinctHosts)
                 .setSamplePeers(peers)
                 .setSamplePorts(ports)
+                .setDnsResponses(dnsResponses)
+                .setDnsNxdomain(dnsNxdomain)
+                .setDnsDistinctNames(dnsDistinctNames)
+                .setDnsDomain(dnsDomain)
+                .setSampleNames(List.copyOf(sampleNames))
                 .build();
     }
 

@@ -20,6 +20,12 @@ public final class ClassifiedFlow {
     public String confidence = "";
     /** Payload samples the verdict was made from. */
     public int samples;
+    /** DNS flows (the DNS dissector named them): the first question's type, else 0. */
+    public int dnsQueryType;
+    /** DNS flows: the response code of the first query's response, -1 when none was seen (or not DNS, or no DPI). */
+    public int dnsRcode = -1;
+    /** DNS flows: that response's answer count. */
+    public int dnsAnswers;
 
     public ClassifiedFlow() {
     }
@@ -41,6 +47,9 @@ public final class ClassifiedFlow {
         c.ja4 = v.ja4();
         c.confidence = v.confidence().name();
         c.samples = samples;
+        c.dnsQueryType = v.dns().queryType();
+        c.dnsRcode = v.dns().rcode();
+        c.dnsAnswers = v.dns().answers();
         return c;
     }
 

@@ -46,6 +46,9 @@ final class FlowVerdictSerializer implements KafkaRecordSerializationSchema<Clas
         v.setJa4(c.ja4);
         v.setConfidence(c.confidence);
         v.setSamples(c.samples);
+        v.setDnsQueryType(c.dnsQueryType);
+        v.setDnsRcode(c.dnsRcode);
+        v.setDnsAnswers(c.dnsAnswers);
         // No record timestamp: the producer stamps the publish time. The flow's event time (the {@code timestamp}
         // argument) may be years old for replayed captures, and the broker's time retention would delete such records.
         return new ProducerRecord<>(topic, null, null, FlowKeys.of(r), codec.encode(v));

@@ -6,7 +6,7 @@ import io.tapflow.schema.AlertState;
 import java.util.List;
 
 /**
- * An alert → a row of {@code alerts} (schemas/.../0007_alerts.sql). ver is 0 for OPEN and 1 for CLOSED, so the
+ * An alert → a row of {@code alerts} (schemas/.../0007_alerts.sql, DNS evidence columns from 0009_alerts_dns.sql). ver is 0 for OPEN and 1 for CLOSED, so the
  * episode's CLOSED row replaces its OPEN one whatever order the two were written in.
  */
 public final class AlertRows extends TableRows<Alert> {
@@ -14,7 +14,7 @@ public final class AlertRows extends TableRows<Alert> {
     private static final List<String> COLUMNS = List.of("time", "detector", "kind", "link_id", "subject_addr",
             "subject_port", "subject", "episode_id", "state", "window_start_ms", "window_end_ms", "first_seen_ms",
             "last_seen_ms", "score", "attempts", "distinct_ports", "distinct_hosts", "sample_peers", "sample_ports",
-            "written_ms", "ver");
+            "written_ms", "ver", "dns_responses", "dns_nxdomain", "dns_distinct_names", "dns_domain", "sample_names");
 
     public AlertRows() {
         super("alerts", COLUMNS);
@@ -51,5 +51,14 @@ public final class AlertRows extends TableRows<Alert> {
             out.uint16(p);
         }
         out.uint64(System.currentTimeMillis()).uint8(closed);
+        out.uint64(a.getDnsResponses())
+                .uint64(a.getDnsNxdomain())
+                .uint64(a.getDnsDistinctNames())
+                .string(a.getDnsDomain());
+        List<String> names = a.getSampleNames();
+        out.arrayLength(names.size());
+        for (String n : names) {
+            out.string(n);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.detect.DetectSettings;
+import io.tapflow.jobs.detect.DnsSettings;
 import io.tapflow.jobs.detect.TrwSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,21 @@ class AggregateDetectOptionsTest {
         assertThat(d.floodMinAttempts()).isEqualTo(500);
         assertThat(d.floodWindow()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.floodStep()).isEqualTo(DetectSettings.defaults().floodStep());
+    }
+
+    @Test
+    void dnsThresholdsComeFromTheirOwnOptions() {
+        DetectSettings d = parse("--no-dpi", "--dns-window", "2m", "--dns-max-queries", "1200", "--dns-nxdomain-min",
+                "30", "--dns-nxdomain-ratio", "0.7", "--dns-tunnel-names", "20").detect();
+        assertThat(d.dns().window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(d.dns().maxQueries()).isEqualTo(1200);
+        assertThat(d.dns().nxdomainMin()).isEqualTo(30);
+        assertThat(d.dns().nxdomainRatio()).isEqualTo(0.7);
+        assertThat(d.dns().tunnelMinNames()).isEqualTo(20);
+        assertThat(d.dns().tunnelMinLength()).isEqualTo(DnsSettings.defaults().tunnelMinLength());
+        assertThat(d.scanPorts()).isEqualTo(DetectSettings.defaults().scanPorts());
+        assertThatThrownBy(() -> parse("--no-dpi", "--dns-nxdomain-ratio", "1.5")).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("ratio in (0, 1]").hasMessageContaining("ratio 1.5");
     }
 
     @Test

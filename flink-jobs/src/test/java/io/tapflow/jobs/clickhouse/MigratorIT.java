@@ -33,12 +33,12 @@ class MigratorIT {
 
         assertThat(applied).extracting(Migration::name).containsExactly("0001_flows.sql", "0002_flow_aggregates.sql",
                 "0003_link_totals_and_talkers.sql", "0004_agent_stats.sql", "0005_agent_stats_interface.sql",
-                "0006_flow_verdicts.sql", "0007_alerts.sql");
+                "0006_flow_verdicts.sql", "0007_alerts.sql", "0009_alerts_dns.sql");
         try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
             assertThat(db.select("SELECT name FROM system.tables WHERE database = '" + settings.database() + "' ORDER BY name")
                     .values("name")).containsExactlyElementsOf(TAPFLOW_TABLES);
             QueryResult recorded = db.select("SELECT version, name, checksum, applied_at > now() - 600 AS recent FROM schema_migrations ORDER BY version");
-            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4", "5", "6", "7");
+            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4", "5", "6", "7", "9");
             assertThat(recorded.values("checksum")).containsExactlyElementsOf(Migrations.tapflow().stream().map(Migration::checksum).toList());
             assertThat(recorded.values("recent")).containsOnly("1");
         }
@@ -52,13 +52,13 @@ class MigratorIT {
     void aSecondRunAppliesNothing() {
         ClickHouseSettings settings = ClickHouseServer.freshDatabase(clickhouse);
         Migrator migrator = new Migrator(settings);
-        assertThat(migrator.pending()).hasSize(7);
-        assertThat(migrator.migrate()).hasSize(7);
+        assertThat(migrator.pending()).hasSize(8);
+        assertThat(migrator.migrate()).hasSize(8);
 
         assertThat(migrator.pending()).isEmpty();
         assertThat(migrator.migrate()).isEmpty();
         try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
-            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("7");
+            assertThat(db.select("SELECT count() FROM schema_migrations").single()).isEqualTo("8");
         }
     }
 

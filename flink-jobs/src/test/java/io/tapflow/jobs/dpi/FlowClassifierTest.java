@@ -232,6 +232,41 @@ class FlowClassifierTest {
         }
     }
 
+    @Test
+    void aDnsFlowCarriesItsQueryTypeAndTheResponseCodeOfItsResponse() throws Exception {
+        open(DpiSettings.live(RuleSet.bundled()));
+        FlowRecord r = Flows.flow("l", 13, LAST_MS, 1, 2, 53, 4, 400); // DNS over TCP: each message after a 2-byte length
+        r.setPayloadSamples(2);
+        byte[] question = {1, 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
+        byte[] query = dnsOverTcp(0x4242, 0x0100, 0, question);
+        byte[] nxdomain = dnsOverTcp(0x4242, 0x8183, 0, question);
+        harness.processElement1(new StreamRecord<>(r, LAST_MS));
+        long tsUs = (LAST_MS - 500) * 1000;
+        for (int i = 0; i < 2; i++) {
+            PayloadSample s = Flows.sample(r, i, i == 0 ? Direction.FORWARD : Direction.REVERSE, "", tsUs + i);
+            s.setPayload(java.nio.ByteBuffer.wrap(i == 0 ? query : nxdomain));
+            s.setPayloadLength(i == 0 ? query.length : nxdomain.length);
+            harness.processElement2(new StreamRecord<>(s, (tsUs + i) / 1000));
+        }
+
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(c -> {
+            assertThat(c.app).isEqualTo("DNS");
+            assertThat(c.serverName).isEqualTo("x.example.com");
+            assertThat(c.dnsQueryType).isEqualTo(1);
+            assertThat(c.dnsRcode).isEqualTo(3);
+            assertThat(c.dnsAnswers).isZero();
+        });
+        assertThat(ClassifiedFlow.unclassified(r).dnsRcode).as("no DPI: no response code").isEqualTo(-1);
+    }
+
+    private static byte[] dnsOverTcp(int id, int flags, int answers, byte[] question) {
+        int len = 12 + question.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 + len);
+        b.putShort((short) len).putShort((short) id).putShort((short) flags).putShort((short) 1)
+                .putShort((short) answers).putShort((short) 0).putShort((short) 0).put(question);
+        return b.array();
+    }
+
     private void open(DpiSettings settings) throws Exception {
         function = new FlowClassifier(settings);
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(function),

@@ -54,6 +54,27 @@ class AlertRowsIT {
         }
     }
 
+    @Test
+    void dnsEvidenceLandsInTheColumnsOfMigration0009() throws Exception {
+        ClickHouseSettings settings = ClickHouseSettings.of(clickhouse.httpUrl()).withDatabase("alerts_rows_dns");
+        new Migrator(settings).migrate();
+        long episode = 1_700_000_100_000L;
+        Alert dns = Alert.newBuilder(alert(episode, AlertState.CLOSED, 40)).setDetector("dns_anomaly").setKind("tunnel")
+                .setSubjectAddr(Flows.ipv4(10, 1, 0, 5)).setSubjectPort(-1).setSubject("10.1.0.5")
+                .setSamplePorts(List.of(53)).setDnsResponses(40).setDnsNxdomain(3).setDnsDistinctNames(39)
+                .setDnsDomain("tunnel-lab.net").setSampleNames(List.of("abc.t.tunnel-lab.net", "def.t.tunnel-lab.net"))
+                .build();
+        write(settings, List.of(dns, alert(episode + 1, AlertState.OPEN, 15)));
+        try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
+            assertThat(db.select("SELECT detector, kind, subject, subject_port, dns_responses, dns_nxdomain,"
+                    + " dns_distinct_names, dns_domain, sample_names FROM alerts FINAL ORDER BY episode_id").rows())
+                    .containsExactly(
+                            List.of("dns_anomaly", "tunnel", "10.1.0.5", "-1", "40", "3", "39", "tunnel-lab.net",
+                                    "['abc.t.tunnel-lab.net','def.t.tunnel-lab.net']"),
+                            List.of("syn_flood", "half_open", "198.51.100.5:443", "443", "0", "0", "0", "", "[]"));
+        }
+    }
+
     private static Alert alert(long episode, AlertState state, long attempts) {
         return Alert.newBuilder().setDetector("syn_flood").setKind("half_open").setLinkId("lab")
                 .setSubjectAddr(Flows.ipv4(198, 51, 100, 5)).setSubjectPort(443).setSubject("198.51.100.5:443")

@@ -1,9 +1,11 @@
 package io.tapflow.localstack.detect;
 
+import io.tapflow.classifier.ClassifierEngine;
 import io.tapflow.jobs.cli.DetectOptions;
 import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.detect.DetectStage;
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.AlertState;
 import io.tapflow.schema.FlowRecord;
@@ -32,8 +34,10 @@ import picocli.CommandLine.Spec;
             "per line: an OPEN record when an episode starts and a CLOSED one, with final evidence, when it ends.",
             "Each file is metered in-process as its own link, like the capture agent; the flow records, in event-time",
             "order (a flow's last packet), go through the keyed Flink operators of DetectStage (the same ones the live",
-            "aggregation job runs), and the end of input closes every open episode. Detection reads flow records only, so it works",
-            "without payload.",
+            "aggregation job runs), and the end of input closes every open episode. Port scan, SYN flood, P2P and fan-out read",
+            "flow records only, so they work without payload. With payload sampling on (the default), each flow is also",
+            "classified by the DPI dissectors, which gives the DNS detector its query names and response codes; with",
+            "--payload-samples 0 only its query rate runs.",
             "",
             "Detectors and defaults (Zeek's thresholds; see README, \"Behavioural detection\"):",
             "  port_scan  per source: over 5 min of failed or data-less TCP connections, 15 distinct ports on one",
@@ -49,6 +53,9 @@ import picocli.CommandLine.Spec;
             "             P_F 0.01) over first-contact TCP connections to new {address, port} destinations: 4 failed",
             "             (unanswered or refused) in a row make a scanner; failures spread over distinct hosts on",
             "             as many distinct high ports are a P2P client's stale peers and raise nothing",
+            "  dns_anomaly per client, in 1 min: 600 queries to port 53 (query_rate, flow records alone); at least 20",
+            "             NXDOMAIN responses that are half or more of the answers (nxdomain); 10 distinct query names under",
+            "             one registered domain whose part left of it has 30+ characters of entropy 3.5+ bits (tunnel)",
             "",
             "Every threshold can be changed with the options below (the same ones as tapflow aggregate's).",
             "",
@@ -64,8 +71,10 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Capture files (pcap, pcapng); each is metered as its own link named after the file.")
     List<Path> files;
 
-    @Option(names = "--payload-samples", paramLabel = "N", defaultValue = "0",
-            description = "Payload packets the meter samples per flow direction (default ${DEFAULT-VALUE}: the detectors do not use payload).")
+    @Option(names = "--payload-samples", paramLabel = "N", defaultValue = "4",
+            description = "Payload packets the meter samples per flow direction and the classifier reads (default"
+                    + " ${DEFAULT-VALUE}, the agent's; 0-15). Only the DNS detector's NXDOMAIN and tunnel checks use"
+                    + " payload; 0 turns classification off and leaves them out.")
     int payloadSamples;
 
     @Mixin
@@ -117,10 +126,11 @@ public final class DetectCommand implements Callable<Integer> {
             }
         }
         long start = System.nanoTime();
-        List<FlowRecord> flows = new ArrayList<>();
+        List<ClassifiedFlow> flows = new ArrayList<>();
         int corrupt = 0;
+        ClassifierEngine engine = payloadSamples > 0 ? ClassifierEngine.defaults() : null;
         for (Path f : files) {
-            CaptureFlows.Result r = CaptureFlows.meter(f, payloadSamples);
+            CaptureFlows.Result r = CaptureFlows.meter(f, payloadSamples, engine);
             for (String e : r.replay().errors()) {
                 err.println("detect: " + e + " (the flows read before it are still used)");
                 corrupt++;
@@ -129,7 +139,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         // One stream in event-time order: the captures' clocks span decades, and each capture's flows are exported
         // by end time only approximately (timeouts), so sorting makes the watermark exact and nothing late.
-        flows.sort(Comparator.comparingLong(FlowRecord::getLastMs));
+        flows.sort(Comparator.comparingLong(c -> c.flow.getLastMs()));
         int opened = 0;
         int closed = 0;
         for (Alert a : run(flows, settings)) {
@@ -150,17 +160,22 @@ public final class DetectCommand implements Callable<Integer> {
         return corrupt > 0 ? 1 : 0;
     }
 
-    /** The detectors on a local Flink environment (parallelism 1), over flows sorted by their last packet. */
-    public static List<Alert> run(List<FlowRecord> sortedFlows, DetectSettings settings) throws Exception {
+    /**
+     * The detectors on a local Flink environment (parallelism 1), over flows sorted by their last packet: the flow
+     * detectors on the records, the DNS detector on the classified flows.
+     */
+    public static List<Alert> run(List<ClassifiedFlow> sortedFlows, DetectSettings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         List<Alert> alerts = new ArrayList<>();
         if (sortedFlows.isEmpty()) {
             return alerts; // fromData refuses an empty collection
         }
-        DataStream<FlowRecord> flows = env.fromData(sortedFlows, TypeInformation.of(FlowRecord.class))
-                .assignTimestampsAndWatermarks(WatermarkStrategy.<FlowRecord>forMonotonousTimestamps()
-                        .withTimestampAssigner((r, ts) -> r.getLastMs()));
-        try (CloseableIterator<Alert> it = DetectStage.detect(flows, settings).executeAndCollect("tapflow detect")) {
+        DataStream<ClassifiedFlow> classified = env.fromData(sortedFlows, TypeInformation.of(ClassifiedFlow.class))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<ClassifiedFlow>forMonotonousTimestamps()
+                        .withTimestampAssigner((c, ts) -> c.flow.getLastMs()));
+        DataStream<FlowRecord> flows = classified.map(c -> c.flow, TypeInformation.of(FlowRecord.class));
+        DataStream<Alert> detected = DetectStage.detect(flows, settings).union(DetectStage.dns(classified, settings));
+        try (CloseableIterator<Alert> it = detected.executeAndCollect("tapflow detect")) {
             it.forEachRemaining(alerts::add);
         }
         return alerts;

@@ -84,7 +84,7 @@ class DetectCommandIT {
         // 201.15.177.227 to one peer's port 7551 (not even eDonkey's default 4662), plus its last ACK/FIN as a second
         // record. No UDP, one peer: below every behavioural test (3 TCP+UDP peers, 10 peers on as many ports), and a
         // port rule for 4661/4662/4672 would not see it either.
-        List<FlowRecord> flows = CaptureFlows.meter(TestData.pcap("edonkey.pcap"), 0).flows();
+        List<FlowRecord> flows = CaptureFlows.meter(TestData.pcap("edonkey.pcap"), 0, null).flows().stream().map(c -> c.flow).toList();
         assertThat(flows).hasSize(2).allSatisfy(f -> {
             assertThat(f.getL4Proto()).isEqualTo(6);
             assertThat(f.getSrcPort()).isEqualTo(1754);
@@ -125,6 +125,72 @@ class DetectCommandIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("3 capture(s)").contains("0 alert(s)");
+    }
+
+    @Test
+    void generatedDnsTrafficRaisesTheTunnelTheNxdomainBotAndTheQueryFloodButNotTheWorkstation(@TempDir Path dir)
+            throws IOException {
+        Path capture = DnsTrafficCapture.write(dir.resolve("dns-lab.pcap"));
+
+        Run run = run("--output", "jsonl", "--read", capture.toString()); // payload sampling on: the default
+
+        System.out.print(run.out());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> alerts = run.out().lines().toList();
+        assertThat(alerts).map(DetectCommandIT::summary).containsExactlyInAnyOrder(
+                "dns_anomaly OPEN dns-lab " + DnsTrafficCapture.TUNNEL, "dns_anomaly CLOSED dns-lab " + DnsTrafficCapture.TUNNEL,
+                "dns_anomaly OPEN dns-lab " + DnsTrafficCapture.DGA, "dns_anomaly CLOSED dns-lab " + DnsTrafficCapture.DGA,
+                "dns_anomaly OPEN dns-lab " + DnsTrafficCapture.FLOOD, "dns_anomaly CLOSED dns-lab " + DnsTrafficCapture.FLOOD);
+        String tunnel = closed(alerts, DnsTrafficCapture.TUNNEL);
+        assertThat(kind(tunnel)).isEqualTo("tunnel");
+        assertThat(tunnel).contains("\"dns_domain\":\"tunnel-lab.net\"")
+                .containsPattern("\"dns_distinct_names\":(3[7-9]|4[0-3]),") // past 32 names a HyperLogLog's estimate, ±6.5%
+                .contains("\"attempts\":" + DnsTrafficCapture.TUNNEL_QUERIES)
+                .contains("\"sample_peers\":[\"" + DnsTrafficCapture.RESOLVER + "\"]")
+                .containsPattern("\"sample_names\":\\[(\"[a-z2-7]{24}\\.[a-z2-7]{24}\\.t\\.tunnel-lab\\.net\",?){8}]");
+        String bot = closed(alerts, DnsTrafficCapture.DGA);
+        assertThat(kind(bot)).isEqualTo("nxdomain");
+        assertThat(bot).contains("\"dns_responses\":" + DnsTrafficCapture.DGA_QUERIES)
+                .contains("\"dns_nxdomain\":" + DnsTrafficCapture.DGA_QUERIES * 9 / 10)
+                .containsPattern("\"sample_names\":\\[(\"[a-z]{12}\\.com\",?){8}]");
+        String flood = closed(alerts, DnsTrafficCapture.FLOOD);
+        assertThat(kind(flood)).isEqualTo("query_rate");
+        assertThat(flood).contains("\"attempts\":" + DnsTrafficCapture.FLOOD_QUERIES);
+    }
+
+    @Test
+    void withoutPayloadOnlyTheQueryRateIsJudged(@TempDir Path dir) throws IOException {
+        Path capture = DnsTrafficCapture.write(dir.resolve("dns-lab.pcap"));
+
+        Run run = run("--payload-samples", "0", "--read", capture.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out().lines().map(DetectCommandIT::summary)).containsExactlyInAnyOrder(
+                "dns_anomaly OPEN dns-lab " + DnsTrafficCapture.FLOOD, "dns_anomaly CLOSED dns-lab " + DnsTrafficCapture.FLOOD);
+        assertThat(run.out()).contains("\"dns_responses\":0").doesNotContain("tunnel-lab");
+    }
+
+    @Test
+    void noBundledCaptureRaisesADnsAnomalyWithPayloadSamplingOn() throws IOException {
+        List<String> args = new ArrayList<>(List.of("--output", "jsonl", "--read"));
+        for (String dir : List.of("pcap", "pcap-extra")) {
+            try (Stream<Path> files = Files.list(TestData.root().resolve(dir))) {
+                files.map(Path::toString).sorted().forEach(args::add);
+            }
+        }
+
+        Run run = run(args.toArray(String[]::new));
+
+        System.out.println(run.err());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("detect: 49 capture(s)");
+        assertThat(run.out().lines().filter(a -> a.contains("\"detector\":\"dns_anomaly\""))).isEmpty();
+        assertThat(run.out()).as("the flow detectors still find the scan").contains("\"subject\":\"172.16.0.8\"");
+    }
+
+    private static String closed(List<String> alerts, String subject) {
+        return alerts.stream().filter(a -> a.contains("\"state\":\"CLOSED\"") && a.contains("\"subject\":\"" + subject + "\""))
+                .findFirst().orElseThrow();
     }
 
     @Test

@@ -3,11 +3,11 @@ package io.tapflow.localstack.bench.detect;
 import io.tapflow.agent.bench.attack.AttackTrace;
 import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
+import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.localstack.detect.CaptureFlows;
 import io.tapflow.localstack.detect.DetectCommand;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.AlertState;
-import io.tapflow.schema.FlowRecord;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,9 +41,9 @@ public final class DetectionBench {
         AttackTrace.Result trace = AttackTrace.generate(spec, dir.resolve("attacks.pcap"),
                 dir.resolve("attacks.labels.jsonl"));
         long t0 = System.nanoTime();
-        CaptureFlows.Result metered = CaptureFlows.meter(trace.pcap(), 0);
-        List<FlowRecord> flows = new ArrayList<>(metered.flows());
-        flows.sort(Comparator.comparingLong(FlowRecord::getLastMs)); // as detect: event-time order, nothing late
+        CaptureFlows.Result metered = CaptureFlows.meter(trace.pcap(), 0, null); // payload off: flow behaviour only
+        List<ClassifiedFlow> flows = new ArrayList<>(metered.flows());
+        flows.sort(Comparator.comparingLong(c -> c.flow.getLastMs())); // as detect: event-time order, nothing late
         List<Alert> alerts = DetectCommand.run(flows, settings);
         double seconds = (System.nanoTime() - t0) / 1e9;
         try (Writer w = Files.newBufferedWriter(dir.resolve("alerts.jsonl"), StandardCharsets.UTF_8)) {
