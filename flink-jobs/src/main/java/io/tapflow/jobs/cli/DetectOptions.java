@@ -1,6 +1,7 @@
 package io.tapflow.jobs.cli;
 
 import io.tapflow.jobs.detect.DetectSettings;
+import io.tapflow.jobs.detect.HeavyHitterSettings;
 import io.tapflow.schema.Topics;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -44,6 +45,22 @@ final class DetectOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration floodWindow;
 
+    // --- Heavy hitters per link (hh): not a detector, fed the same flow records; off with --no-detect too ---
+
+    @Option(names = "--heavy-hitters", defaultValue = "10", paramLabel = "N",
+            description = "Heavy hitters: the top N source and destination addresses by bytes and by packets per link and"
+                    + " --heavy-hitter-window, into ClickHouse table heavy_hitters; 0 turns them off (default: ${DEFAULT-VALUE}).")
+    int heavyHitters;
+
+    @Option(names = "--heavy-hitter-counters", defaultValue = "1024", paramLabel = "K",
+            description = "Heavy hitters: Space-Saving counters per link, direction and metric; an estimate overcounts by"
+                    + " at most the window's total / K (default: ${DEFAULT-VALUE}).")
+    int heavyHitterCounters;
+
+    @Option(names = "--heavy-hitter-window", defaultValue = "1m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Heavy hitters: tumbling window, whole seconds (default: ${DEFAULT-VALUE}).")
+    Duration heavyHitterWindow;
+
     /**
      * The detectors' settings, or null with --no-detect.
      *
@@ -55,6 +72,7 @@ final class DetectOptions {
         }
         DetectSettings d = DetectSettings.defaults();
         return new DetectSettings(scanWindow, scanPorts, scanHosts, d.maxTrackedPerScanner(), floodWindow,
-                d.floodStep(), floodRate, floodMinAttempts, d.floodMinSpan());
+                d.floodStep(), floodRate, floodMinAttempts, d.floodMinSpan())
+                .withHeavyHitters(new HeavyHitterSettings(heavyHitterWindow, heavyHitterCounters, heavyHitters));
     }
 }

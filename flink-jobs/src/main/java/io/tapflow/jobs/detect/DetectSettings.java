@@ -41,12 +41,13 @@ import java.time.Duration;
  * @param fanOutWindow       fan-out ({@link FanOutDetector}): the window of a source's connections: 5 minutes
  * @param fanOutPeers        distinct destination addresses in one window that make a fan-out: 100
  * @param fanOutConnections  connections opened in one window that make a fan-out: 1000
+ * @param heavyHitters       heavy hitters per link ({@link HeavyHitters}); not a detector, but fed the same flows
  */
 public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
                              Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
                              Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
                              double p2pAddrPortRatio, int p2pMaxTracked, Duration fanOutWindow, int fanOutPeers,
-                             int fanOutConnections) implements Serializable {
+                             int fanOutConnections, HeavyHitterSettings heavyHitters) implements Serializable {
 
     public static DetectSettings defaults() {
         return new DetectSettings(Duration.ofMinutes(5), 15, 25, 64, Duration.ofSeconds(60), Duration.ofSeconds(10),
@@ -61,7 +62,28 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
                 floodMinAttempts, floodMinSpan, Duration.ofMinutes(5), 3, 10, 0.8, 64, Duration.ofMinutes(5), 100, 1000);
     }
 
+    /** Every threshold, with the heavy-hitter defaults. */
+    public DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
+                          Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
+                          Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
+                          double p2pAddrPortRatio, int p2pMaxTracked, Duration fanOutWindow, int fanOutPeers,
+                          int fanOutConnections) {
+        this(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep, floodRatePerSecond,
+                floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers, p2pAddrPortRatio,
+                p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, HeavyHitterSettings.defaults());
+    }
+
+    /** The same thresholds with other heavy-hitter settings. */
+    public DetectSettings withHeavyHitters(HeavyHitterSettings hh) {
+        return new DetectSettings(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep,
+                floodRatePerSecond, floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers,
+                p2pAddrPortRatio, p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, hh);
+    }
+
     public DetectSettings {
+        if (heavyHitters == null) {
+            throw new IllegalArgumentException("heavy-hitter settings are required (HeavyHitterSettings.defaults())");
+        }
         if (p2pWindow.toMillis() < 1 || fanOutWindow.toMillis() < 1) {
             throw new IllegalArgumentException("windows must be at least 1 ms, got P2P window " + p2pWindow
                     + ", fan-out window " + fanOutWindow);

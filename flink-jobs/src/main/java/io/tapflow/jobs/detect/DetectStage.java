@@ -4,6 +4,7 @@ import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.FlowRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -43,5 +44,16 @@ public final class DetectStage {
                 .uid("detect-fan-out").name("detect: fan-out (" + settings.fanOutPeers() + " peers or "
                         + settings.fanOutConnections() + " connections in " + settings.fanOutWindow() + ")");
         return scans.union(floods, p2p, fanOut);
+    }
+
+    /**
+     * Heavy hitters per link ({@link HeavyHitters}): the top source and destination addresses by bytes and packets
+     * in each window, keyed by link. Not alerts: a stream of its own, for ClickHouse table {@code heavy_hitters}.
+     */
+    public static DataStream<HeavyHitterRow> heavyHitters(DataStream<FlowRecord> flows, HeavyHitterSettings settings) {
+        return flows.keyBy(FlowRecord::getLinkId, Types.STRING)
+                .process(new HeavyHitters(settings), TypeInformation.of(HeavyHitterRow.class))
+                .uid("heavy-hitters").name("heavy hitters: top " + settings.topN() + " per link in "
+                        + settings.window() + " (" + settings.counters() + " Space-Saving counters)");
     }
 }

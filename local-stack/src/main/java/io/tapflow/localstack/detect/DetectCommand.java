@@ -3,12 +3,16 @@ package io.tapflow.localstack.detect;
 import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.detect.DetectStage;
+import io.tapflow.jobs.detect.HeavyHitterJson;
+import io.tapflow.jobs.detect.HeavyHitterRow;
+import io.tapflow.jobs.detect.HeavyHitterSettings;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.AlertState;
 import io.tapflow.schema.FlowRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +48,10 @@ import picocli.CommandLine.Spec;
             "             connections to peers' high ports (peer_ports); after Karagiannis et al., IMC 2004",
             "  fan_out    per source: 100 distinct destinations or 1000 connections in 5 min (PNA's connection monitor)",
             "",
+            "With --heavy-hitters N, the heavy hitters per link follow the alerts: the top N source and destination",
+            "addresses by bytes and by packets per window, one JSON object per line with \"type\":\"heavy_hitter\"",
+            "(Space-Saving: the true value lies in [estimate - error, estimate]).",
+            "",
             "Exit status: 0 all input read; 1 a capture was corrupt or truncated (the flows before the bad point are",
             "still used); 2 bad usage or a file that cannot be read.",
             "",
@@ -64,6 +72,20 @@ public final class DetectCommand implements Callable<Integer> {
             description = "jsonl (default): one JSON alert per line on stdout; none: only the summary on stderr.")
     String output;
 
+    @Option(names = "--heavy-hitters", paramLabel = "N", defaultValue = "0",
+            description = "Also print the top N heavy hitters per link, window, direction (src/dst) and metric (bytes/packets)"
+                    + " as JSON lines after the alerts (default ${DEFAULT-VALUE}: off, the output is alerts only).")
+    int heavyHitters;
+
+    @Option(names = "--heavy-hitter-counters", paramLabel = "K", defaultValue = "1024",
+            description = "Space-Saving counters per link, direction and metric; an estimate overcounts by at most the"
+                    + " window's total / K (default ${DEFAULT-VALUE}).")
+    int heavyHitterCounters;
+
+    @Option(names = "--heavy-hitter-window", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Heavy-hitter tumbling window in seconds (default ${DEFAULT-VALUE}).")
+    int heavyHitterWindowSeconds;
+
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"); // stdout is the alerts, keep stderr short
@@ -81,6 +103,13 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (payloadSamples < 0 || payloadSamples > 15) {
             err.println("detect: --payload-samples must be 0-15, got " + payloadSamples);
+            return 2;
+        }
+        HeavyHitterSettings hh;
+        try {
+            hh = new HeavyHitterSettings(Duration.ofSeconds(heavyHitterWindowSeconds), heavyHitterCounters, heavyHitters);
+        } catch (IllegalArgumentException e) {
+            err.println("detect: " + e.getMessage());
             return 2;
         }
         for (Path f : files) {
@@ -115,9 +144,19 @@ public final class DetectCommand implements Callable<Integer> {
                 out.println(AlertJson.format(a));
             }
         }
+        int hitters = 0;
+        if (hh.enabled()) {
+            for (HeavyHitterRow row : heavyHitters(flows, hh)) {
+                hitters++;
+                if (output.equals("jsonl")) {
+                    out.println(HeavyHitterJson.format(row));
+                }
+            }
+        }
         out.flush();
-        err.printf("detect: %d capture(s), %d flow(s), %d alert(s) (%d opened, %d closed episodes)%s in %.1f s%n",
+        err.printf("detect: %d capture(s), %d flow(s), %d alert(s) (%d opened, %d closed episodes)%s%s in %.1f s%n",
                 files.size(), flows.size(), opened + closed, opened, closed,
+                hh.enabled() ? ", " + hitters + " heavy-hitter row(s)" : "",
                 corrupt > 0 ? ", " + corrupt + " corrupt capture(s)" : "", (System.nanoTime() - start) / 1e9);
         err.flush();
         return corrupt > 0 ? 1 : 0;
@@ -137,5 +176,22 @@ public final class DetectCommand implements Callable<Integer> {
             it.forEachRemaining(alerts::add);
         }
         return alerts;
+    }
+
+    /** The per-link heavy hitters on a local Flink environment (parallelism 1), over flows sorted by their last packet. */
+    static List<HeavyHitterRow> heavyHitters(List<FlowRecord> sortedFlows, HeavyHitterSettings settings) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        List<HeavyHitterRow> rows = new ArrayList<>();
+        if (sortedFlows.isEmpty()) {
+            return rows;
+        }
+        DataStream<FlowRecord> flows = env.fromData(sortedFlows, TypeInformation.of(FlowRecord.class))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<FlowRecord>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.getLastMs()));
+        try (CloseableIterator<HeavyHitterRow> it = DetectStage.heavyHitters(flows, settings)
+                .executeAndCollect("tapflow detect: heavy hitters")) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
     }
 }
