@@ -51,6 +51,8 @@ class P2pDetectorTest {
         r.setSrcAddr(src);
         r.setSrcPort(srcPort);
         r.setDstAddr(dst);
+        r.setPacketsRev(1); // answered: both hosts took part (a destination that never answers is not judged)
+        r.setBytesRev(60);
         return r;
     }
 
