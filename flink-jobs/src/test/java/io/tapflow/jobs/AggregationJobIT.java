@@ -271,7 +271,7 @@ class AggregationJobIT {
                 "--batch-age", "300ms");
 
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("7 migration(s) applied")
+        assertThat(out.toString()).contains("8 migration(s) applied")
                 .containsPattern("\\(bounded, DPI with rules [0-9a-f]{16} \\(io/tapflow/schema/dpi/host-rules.v1.txt, "
                         + "io/tapflow/schema/dpi/protocols.v1.txt, io/tapflow/schema/dpi/signatures.v1.txt\\), detection\\), "
                         + "checkpoints in file:");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.detect.DetectSettings;
+import io.tapflow.jobs.detect.HeavyHitterSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -45,6 +46,19 @@ class AggregateDetectOptionsTest {
         assertThat(d.floodMinAttempts()).isEqualTo(500);
         assertThat(d.floodWindow()).isEqualTo(Duration.ofSeconds(30));
         assertThat(d.floodStep()).isEqualTo(DetectSettings.defaults().floodStep());
+    }
+
+    @Test
+    void heavyHittersComeFromTheirOptionsAndZeroTurnsThemOff() {
+        DetectSettings d = parse("--no-dpi", "--heavy-hitters", "25", "--heavy-hitter-counters", "4096",
+                "--heavy-hitter-window", "5m").detect();
+        assertThat(d.heavyHitters()).isEqualTo(new HeavyHitterSettings(Duration.ofMinutes(5), 4096, 25));
+        assertThat(parse("--no-dpi").detect().heavyHitters()).isEqualTo(HeavyHitterSettings.defaults());
+        assertThat(parse("--no-dpi", "--heavy-hitters", "0").detect().heavyHitters().enabled()).isFalse();
+        assertThatThrownBy(() -> parse("--no-dpi", "--heavy-hitter-window", "1500ms")).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("heavy-hitter window must be whole seconds");
+        assertThatThrownBy(() -> parse("--no-dpi", "--heavy-hitters", "20", "--heavy-hitter-counters", "10"))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("got 10 counters, top 20");
     }
 
     @Test

@@ -211,6 +211,19 @@ class P2pDetectorTest {
         });
     }
 
+    @Test
+    void aProbesUnansweredTargetGetsNoState() throws Exception {
+        for (int n = 1; n <= 1_000; n++) {
+            FlowRecord probe = flow(T0 + n, TCP, HOST, 40_000, peer(n), 6881);
+            probe.setPacketsRev(0); // never answered
+            probe.setBytesRev(0);
+            probe.setTcpFlagsFwd(DetectFlows.SYN);
+            send(probe);
+        }
+        assertThat(harness.numKeyedStateEntries()).as("the prober's state only").isEqualTo(1);
+        assertThat(detector.current()).isNull(); // the current key is the last target
+    }
+
     /** The flow as the stage feeds it: once from each end. */
     private void send(FlowRecord r) throws Exception {
         List<HostFlow> views = new ArrayList<>(2);
