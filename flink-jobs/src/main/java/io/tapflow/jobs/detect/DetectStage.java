@@ -18,6 +18,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *          ├─both ends─keyBy(link, host)▶ P2pDetector ──────┤
  *          └─keyBy(link, src)───────────▶ FanOutDetector ───┘
  * </pre>
+ *
+ * <p>{@link #heavyHitters} is a separate stream on the same flows (keyBy link → {@link HeavyHitters}), not alerts.
  */
 public final class DetectStage {
     private DetectStage() {

@@ -104,6 +104,25 @@ class HeavyHittersTest {
     }
 
     @Test
+    void aWindowOfAHundredThousandAddressesKeepsItsFixedSize() throws Exception {
+        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new HeavyHitters(HeavyHitterSettings.defaults())), FlowRecord::getLinkId, Types.STRING);
+        h.open();
+        HeavyHitters op = (HeavyHitters) ((KeyedProcessOperator<?, ?, ?>) h.getOneInputOperator()).getUserFunction();
+        for (int i = 0; i < 100_000; i++) {
+            FlowRecord r = flow(T0 + i / 10, 1, 1, 1_000, 0);
+            r.setDstAddr(Flows.ipv4(172, 16 + (i >>> 16), i >>> 8 & 0xFF, i & 0xFF));
+            send(h, r);
+        }
+        HeavyHitterWindow w = op.current().windows.get(0);
+        // 4 sketches × (1024 counters × 40 bytes + a 2048-slot table × 4 bytes), whatever the number of addresses.
+        assertThat(w.sizeBytes()).isEqualTo(4 * (1024 * 40 + 2048 * 4));
+        assertThat(w.dstBytes.size).isEqualTo(1024);
+        assertThat(w.srcBytes.estimate(Flows.ipv4(10, 0, 0, 1).bytes())).isEqualTo(100_000L * 1_000);
+        h.close();
+    }
+
+    @Test
     void theStateIsAPojo() {
         assertThat(TypeInformation.of(HeavyHitterState.class)).isInstanceOf(PojoTypeInfo.class);
         assertThat(TypeInformation.of(SpaceSaving.class)).isInstanceOf(PojoTypeInfo.class);
