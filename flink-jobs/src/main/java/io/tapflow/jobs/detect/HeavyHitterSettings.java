@@ -10,7 +10,7 @@ import java.time.Duration;
  * with the default 1024).
  *
  * @param window   tumbling window, whole seconds (ClickHouse's DateTime): 1 minute
- * @param counters Space-Saving counters per direction × metric: 1024 (4 × 40 KiB per link and open window)
+ * @param counters Space-Saving counters per direction × metric: 1024 (4 × 48 KiB per link and open window)
  * @param topN     addresses reported per direction × metric and window: 10; 0 turns heavy hitters off
  */
 public record HeavyHitterSettings(Duration window, int counters, int topN) implements Serializable {

@@ -14,7 +14,8 @@ import org.apache.flink.util.Collector;
  * aligned to the epoch; a flow belongs to the window of its last packet), four {@link SpaceSaving} sketches rank
  * source and destination addresses by bytes and by packets. When the watermark passes a window's end, its top
  * {@code topN} of each are emitted as {@link HeavyHitterRow}s (rank 1 first) and the window is dropped, so a link
- * holds at most its open windows' sketches (4 × counters × 40 bytes each), whatever the number of addresses.
+ * holds at most its open windows' sketches (4 × counters × 48 bytes each, with their tables), whatever the number
+ * of addresses.
  *
  * <p>A flow's addresses are read into longs and added in place: no allocation per flow (the heap state backend
  * hands out the live state object).
