@@ -18,6 +18,7 @@ import io.tapflow.jobs.sink.AgentStatsRows;
 import io.tapflow.jobs.sink.AlertRows;
 import io.tapflow.jobs.sink.AlertSerializer;
 import io.tapflow.jobs.sink.ClickHouseSink;
+import io.tapflow.jobs.sink.HeavyHitterRows;
 import io.tapflow.jobs.sink.FlowAggregateRows;
 import io.tapflow.jobs.sink.FlowRecordRows;
 import io.tapflow.jobs.sink.LinkTotalRows;
@@ -50,7 +51,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
  * With DPI, payload.v1 joins the flows first ({@link DpiStage}): the verdict fills the raw flow's app, category,
  * server_name, ja3, ja4, keys the aggregates by application, and goes to verdicts.v1. With detection, the decoded
  * flow records also go through the behavioural detectors ({@link DetectStage}), whose alerts go to ClickHouse
- * {@code alerts} and to alerts.v1.
+ * {@code alerts} and to alerts.v1, and through the per-link heavy hitters ({@link DetectStage#heavyHitters}) into
+ * {@code heavy_hitters}.
  * Records that do not decode, and flows later than the allowed lateness, go to the dead-letter topic.
  */
 public final class AggregationJob {
@@ -165,6 +167,11 @@ public final class AggregationJob {
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
                 .uid("alerts-kafka").name("alerts: " + s.alertsTopic());
+        if (s.detect().heavyHitters().enabled()) {
+            DetectStage.heavyHitters(flows, s.detect().heavyHitters())
+                    .sinkTo(new ClickHouseSink<>(s.clickhouse(), new HeavyHitterRows(), s.batching()))
+                    .uid("heavy-hitters-clickhouse").name("ClickHouse heavy_hitters");
+        }
     }
 
     /** Records that do not decode (or came too late), byte for byte with the reason, at least once. */

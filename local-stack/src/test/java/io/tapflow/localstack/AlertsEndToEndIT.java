@@ -32,6 +32,25 @@ class AlertsEndToEndIT {
             ORDER BY first_seen_ms DESC
             """;
 
+    /** README, "Heavy hitters per link". */
+    private static final String README_HEAVY_HITTERS = """
+            SELECT window_start, link_id, rank, replaceRegexpOne(IPv6NumToString(addr), '^::ffff:', '') AS address,
+                   estimate, error, total, bound
+            FROM tapflow.heavy_hitters FINAL
+            WHERE direction = 'src' AND metric = 'bytes'
+            ORDER BY window_start DESC, link_id, rank
+            """;
+
+    /** Per link: the heavy hitters' window totals (senders by bytes) beside the bytes of the flows table. */
+    private static final String HEAVY_HITTER_TOTALS = """
+            SELECT link_id, toString(hh), toString(flows) FROM
+              (SELECT link_id, sum(total) AS hh FROM heavy_hitters FINAL
+               WHERE rank = 1 AND direction = 'src' AND metric = 'bytes' GROUP BY link_id)
+            ANY INNER JOIN
+              (SELECT link_id, sum(bytes_fwd + bytes_rev) AS flows FROM flows FINAL GROUP BY link_id)
+            USING link_id ORDER BY link_id
+            """;
+
     @Test
     void theLiveJobWritesEveryEpisodeToClickHouseAndKafka() throws Exception {
         List<Path> files = List.of(TestData.pcap("synscan.pcap"), TestData.extra("suricata-verify_syn-flood.pcap"),
@@ -58,6 +77,21 @@ class AlertsEndToEndIT {
                                 "fan_out 172.16.0.8 CLOSED", "p2p 192.168.1.3 CLOSED", "trw_scan 172.16.0.8 CLOSED");
                 assertThat(closed).allSatisfy(r -> assertThat(r.get(10)).as("peers as text").matches("\\['[0-9.]+'.*\\]"));
                 assertThat(db.select(README_QUERY).rows()).as("no episode is still open").isEmpty();
+
+                // Heavy hitters per link (README, "Heavy hitters per link"): each link's windows rank senders and
+                // receivers by bytes and packets; a window's total is every byte of its flows (a flow counts in the
+                // window of its last packet), and the scanner is synscan's top sender of packets.
+                assertThat(db.select("SELECT DISTINCT link_id FROM heavy_hitters FINAL ORDER BY link_id").values("link_id"))
+                        .containsExactly("bittorrent", "suricata-verify_syn-flood", "synscan", "teams");
+                assertThat(db.select("SELECT count() FROM (SELECT link_id, window_start FROM heavy_hitters FINAL"
+                        + " WHERE rank = 1 GROUP BY link_id, window_start HAVING count() != 4)").single())
+                        .as("every window has a rank 1 for src/dst × bytes/packets").isEqualTo("0");
+                List<List<String>> totals = db.select(HEAVY_HITTER_TOTALS).rows();
+                System.out.println("heavy-hitter totals vs flows: " + totals);
+                assertThat(totals).hasSize(4).allSatisfy(r -> assertThat(r.get(1)).as(r.get(0)).isEqualTo(r.get(2)));
+                assertThat(db.select(README_HEAVY_HITTERS.replace("'src'", "'src' AND link_id = 'synscan'")
+                        .replace("'bytes'", "'packets'")).rows())
+                        .anySatisfy(r -> assertThat(r.get(3)).isEqualTo("172.16.0.8"));
             }
             System.out.println("alerts FINAL: " + episodes);
             assertThat(episodes).containsOnlyKeys("port_scan synscan 172.16.0.8", "fan_out synscan 172.16.0.8",

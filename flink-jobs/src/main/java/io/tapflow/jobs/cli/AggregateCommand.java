@@ -2,6 +2,7 @@ package io.tapflow.jobs.cli;
 
 import io.tapflow.jobs.AggregationJob;
 import io.tapflow.jobs.AggregationSettings;
+import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.clickhouse.Migrator;
 import io.tapflow.jobs.sink.SinkBatching;
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
             "application and goes to verdicts.v1 (analysis 'live'). A flow is classified once the watermark passes its",
             "last packet, so its row reaches ClickHouse about --max-out-of-orderness after the flow record.",
             "With detection (on unless --no-detect), the flow records also go through the port-scan and SYN-flood",
-            "detectors: an OPEN and a CLOSED alert per episode, to ClickHouse table alerts and to alerts.v1.",
+            "detectors: an OPEN and a CLOSED alert per episode, to ClickHouse table alerts and to alerts.v1; and the",
+            "top --heavy-hitters addresses per link and window (senders and receivers by bytes and packets, Space-Saving)",
+            "go to ClickHouse table heavy_hitters.",
             "Event time is each flow's last packet. Undecodable records and flows",
             "later than --allowed-lateness go to the dead-letter topic. Checkpoints make restarts resume where they",
             "stopped; ClickHouse tables are ReplacingMergeTree, so rows written twice count once (query with FINAL).",
@@ -120,6 +123,9 @@ final class AggregateCommand implements Callable<Integer> {
     @Mixin
     DetectOptions detectOptions;
 
+    @Mixin
+    HeavyHitterOptions heavyHitterOptions;
+
     @Option(names = "--migrate", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Apply pending ClickHouse migrations before starting (default: on; --no-migrate to skip).")
     boolean migrate;
@@ -153,13 +159,19 @@ final class AggregateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The detectors' thresholds with the heavy-hitter settings, or null with --no-detect. */
+    private DetectSettings detectSettings() {
+        DetectSettings detect = detectOptions.settings();
+        return detect == null ? null : detect.withHeavyHitters(heavyHitterOptions.settings());
+    }
+
     /** The job's settings from the options; bad values are a {@link ParameterException} (exit code 2). */
     AggregationSettings settings(ClickHouseSettings ch) {
         try {
             return new AggregationSettings(kafka, flowsTopic, statsTopic, deadLetterTopic, groupId, ch, bounded,
                     maxOutOfOrderness, idleness, allowedLateness, top, checkpointInterval,
                     SinkBatching.DEFAULTS.withMaxRows(batchRows).withMaxAge(batchAge), retentionDays,
-                    dpi ? dpiOptions.settings() : null, detectOptions.settings(), detectOptions.alertsTopic);
+                    dpi ? dpiOptions.settings() : null, detectSettings(), detectOptions.alertsTopic);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -43,12 +43,14 @@ import java.time.Duration;
  * @param fanOutConnections  connections opened in one window that make a fan-out: 1000
  * @param trw                Threshold Random Walk scan detection ({@link TrwScanDetector}): {@link TrwSettings#defaults()}
  * @param dns                DNS anomalies ({@link DnsAnomalyDetector}): {@link DnsSettings#defaults()}
+ * @param heavyHitters       heavy hitters per link ({@link HeavyHitters}); not a detector, but fed the same flows
  */
 public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
                              Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
                              Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
                              double p2pAddrPortRatio, int p2pMaxTracked, Duration fanOutWindow, int fanOutPeers,
-                             int fanOutConnections, TrwSettings trw, DnsSettings dns) implements Serializable {
+                             int fanOutConnections, TrwSettings trw, DnsSettings dns,
+                             HeavyHitterSettings heavyHitters) implements Serializable {
 
     public static DetectSettings defaults() {
         return new DetectSettings(Duration.ofMinutes(5), 15, 25, 64, Duration.ofSeconds(60), Duration.ofSeconds(10),
@@ -63,7 +65,7 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
                 floodMinAttempts, floodMinSpan, Duration.ofMinutes(5), 3, 10, 0.8, 64, Duration.ofMinutes(5), 100, 1000);
     }
 
-    /** All but the TRW and DNS settings, with their defaults. */
+    /** All but the TRW, DNS and heavy-hitter settings, with their defaults. */
     public DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
                           Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
                           Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
@@ -74,7 +76,7 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
                 p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, TrwSettings.defaults());
     }
 
-    /** All but the DNS settings, with the DNS defaults. */
+    /** All but the DNS and heavy-hitter settings, with their defaults. */
     public DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, int maxTrackedPerScanner,
                           Duration floodWindow, Duration floodStep, double floodRatePerSecond, int floodMinAttempts,
                           Duration floodMinSpan, Duration p2pWindow, int p2pMinTcpUdpPeers, int p2pMinPeers,
@@ -82,14 +84,22 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
                           int fanOutConnections, TrwSettings trw) {
         this(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep, floodRatePerSecond,
                 floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers, p2pAddrPortRatio,
-                p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, trw, DnsSettings.defaults());
+                p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, trw, DnsSettings.defaults(),
+                HeavyHitterSettings.defaults());
     }
 
     /** These settings with other DNS thresholds. */
     public DetectSettings withDns(DnsSettings other) {
         return new DetectSettings(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep,
                 floodRatePerSecond, floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers,
-                p2pAddrPortRatio, p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, trw, other);
+                p2pAddrPortRatio, p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, trw, other, heavyHitters);
+    }
+
+    /** The same thresholds with other heavy-hitter settings. */
+    public DetectSettings withHeavyHitters(HeavyHitterSettings hh) {
+        return new DetectSettings(scanWindow, scanPorts, scanHosts, maxTrackedPerScanner, floodWindow, floodStep,
+                floodRatePerSecond, floodMinAttempts, floodMinSpan, p2pWindow, p2pMinTcpUdpPeers, p2pMinPeers,
+                p2pAddrPortRatio, p2pMaxTracked, fanOutWindow, fanOutPeers, fanOutConnections, trw, dns, hh);
     }
 
     public DetectSettings {
@@ -98,6 +108,9 @@ public record DetectSettings(Duration scanWindow, int scanPorts, int scanHosts, 
         }
         if (dns == null) {
             throw new IllegalArgumentException("DNS settings are required (DnsSettings.defaults() for the defaults)");
+        }
+        if (heavyHitters == null) {
+            throw new IllegalArgumentException("heavy-hitter settings are required (HeavyHitterSettings.defaults())");
         }
         if (p2pWindow.toMillis() < 1 || fanOutWindow.toMillis() < 1) {
             throw new IllegalArgumentException("windows must be at least 1 ms, got P2P window " + p2pWindow

@@ -5,6 +5,7 @@ import io.tapflow.jobs.operator.BinaryKey;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.FlowRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -21,6 +22,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *
  *   classified flows ─keyBy(link, client)─▶ DnsAnomalyDetector ─▶ alerts   ({@link #dns})
  * </pre>
+ *
+ * <p>{@link #heavyHitters} is a separate stream on the same flows (keyBy link → {@link HeavyHitters}), not alerts.
  */
 public final class DetectStage {
     private DetectStage() {
@@ -66,5 +69,16 @@ public final class DetectStage {
                 .uid("detect-dns").name("detect: DNS anomalies (" + d.maxQueries() + " queries, " + d.nxdomainMin()
                         + " NXDOMAIN at " + d.nxdomainRatio() + ", " + d.tunnelMinNames() + " tunnel names in "
                         + d.window() + ")");
+    }
+
+    /**
+     * Heavy hitters per link ({@link HeavyHitters}): the top source and destination addresses by bytes and packets
+     * in each window, keyed by link. Not alerts: a stream of its own, for ClickHouse table {@code heavy_hitters}.
+     */
+    public static DataStream<HeavyHitterRow> heavyHitters(DataStream<FlowRecord> flows, HeavyHitterSettings settings) {
+        return flows.keyBy(FlowRecord::getLinkId, Types.STRING)
+                .process(new HeavyHitters(settings), TypeInformation.of(HeavyHitterRow.class))
+                .uid("heavy-hitters").name("heavy hitters: top " + settings.topN() + " per link in "
+                        + settings.window() + " (" + settings.counters() + " Space-Saving counters)");
     }
 }

@@ -20,6 +20,8 @@ public final class HostFlow {
     public int proto;
     /** The host is the flow's source (the initiator as the agent saw it: its first packet). */
     public boolean outbound;
+    /** The host sent at least one packet of the flow (a destination that never answered did not). */
+    public boolean hostSent;
     public long firstMs;
     public long lastMs;
 
@@ -35,6 +37,7 @@ public final class HostFlow {
         f.peerPort = outbound ? r.getDstPort() : r.getSrcPort();
         f.proto = r.getL4Proto();
         f.outbound = outbound;
+        f.hostSent = (outbound ? r.getPacketsFwd() : r.getPacketsRev()) > 0;
         f.firstMs = r.getFirstMs();
         f.lastMs = r.getLastMs();
         return f;

@@ -36,7 +36,12 @@ import org.apache.flink.util.Collector;
  * flow's last packet. The flow's direction is the agent's (its first packet): for a flow that started before the
  * capture it may be the reverse of the real one.
  *
- * <p>Counters: {@code flowsCounted}, {@code flowsExcluded} (service ports, non-unicast peers, other protocols),
+ * <p>A flow counts for a host only if the host sent at least one of its packets: a destination that never answered
+ * (a probe's target) showed no behaviour of its own, and a sweep of a million such destinations would otherwise
+ * create a million keys here.
+ *
+ * <p>Counters: {@code flowsCounted}, {@code flowsExcluded} (service ports, non-unicast peers, other protocols,
+ * unanswered flows at their destination),
  * {@code untrackedPeers} (peers or endpoints over the per-window bound, left out), {@code episodesOpened},
  * {@code episodesClosed}.
  */
@@ -115,7 +120,7 @@ public final class P2pDetector extends KeyedProcessFunction<BinaryKey, HostFlow,
 
     @Override
     public void processElement(HostFlow f, Context ctx, Collector<Alert> out) throws Exception {
-        if ((f.proto != TCP && f.proto != UDP) || servicePort(f.hostPort) || servicePort(f.peerPort)
+        if ((f.proto != TCP && f.proto != UDP) || !f.hostSent || servicePort(f.hostPort) || servicePort(f.peerPort)
                 || notUnicast(f.peer) || notUnicast(f.host)) {
             flowsExcluded.inc();
             return;

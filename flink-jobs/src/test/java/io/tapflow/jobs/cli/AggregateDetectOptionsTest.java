@@ -7,6 +7,7 @@ import io.tapflow.jobs.AggregationSettings;
 import io.tapflow.jobs.clickhouse.ClickHouseSettings;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.detect.DnsSettings;
+import io.tapflow.jobs.detect.HeavyHitterSettings;
 import io.tapflow.jobs.detect.TrwSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,19 @@ class AggregateDetectOptionsTest {
         assertThat(d.scanPorts()).isEqualTo(DetectSettings.defaults().scanPorts());
         assertThatThrownBy(() -> parse("--no-dpi", "--dns-nxdomain-ratio", "1.5")).isInstanceOf(ParameterException.class)
                 .hasMessageContaining("ratio in (0, 1]").hasMessageContaining("ratio 1.5");
+    }
+
+    @Test
+    void heavyHittersComeFromTheirOptionsAndZeroTurnsThemOff() {
+        DetectSettings d = parse("--no-dpi", "--heavy-hitters", "25", "--heavy-hitter-counters", "4096",
+                "--heavy-hitter-window", "5m").detect();
+        assertThat(d.heavyHitters()).isEqualTo(new HeavyHitterSettings(Duration.ofMinutes(5), 4096, 25));
+        assertThat(parse("--no-dpi").detect().heavyHitters()).isEqualTo(HeavyHitterSettings.defaults());
+        assertThat(parse("--no-dpi", "--heavy-hitters", "0").detect().heavyHitters().enabled()).isFalse();
+        assertThatThrownBy(() -> parse("--no-dpi", "--heavy-hitter-window", "1500ms")).isInstanceOf(ParameterException.class)
+                .hasMessageContaining("heavy-hitter window must be whole seconds");
+        assertThatThrownBy(() -> parse("--no-dpi", "--heavy-hitters", "20", "--heavy-hitter-counters", "10"))
+                .isInstanceOf(ParameterException.class).hasMessageContaining("got 10 counters, top 20");
     }
 
     @Test

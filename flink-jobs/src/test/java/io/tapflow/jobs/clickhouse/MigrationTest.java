@@ -43,8 +43,8 @@ class MigrationTest {
         List<Migration> all = Migrations.tapflow();
         assertThat(all).extracting(Migration::name).containsExactly("0001_flows.sql", "0002_flow_aggregates.sql",
                 "0003_link_totals_and_talkers.sql", "0004_agent_stats.sql", "0005_agent_stats_interface.sql",
-                "0006_flow_verdicts.sql", "0007_alerts.sql", "0009_alerts_dns.sql");
-        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 9);
+                "0006_flow_verdicts.sql", "0007_alerts.sql", "0008_heavy_hitters.sql", "0009_alerts_dns.sql");
+        assertThat(all).extracting(Migration::version).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
         assertThat(all.subList(0, 4)).flatExtracting(Migration::statements).hasSize(8)
                 .allMatch(s -> s.startsWith("CREATE TABLE IF NOT EXISTS "));
         assertThat(all.get(4).statements()).containsExactly(

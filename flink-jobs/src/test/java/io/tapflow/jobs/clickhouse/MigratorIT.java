@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class MigratorIT {
-    private static final List<String> TAPFLOW_TABLES = List.of("agent_stats", "alerts", "flow_verdicts", "flows", "flows_1h", "flows_1m", "links_1h",
+    private static final List<String> TAPFLOW_TABLES = List.of("agent_stats", "alerts", "flow_verdicts", "flows", "flows_1h", "flows_1m", "heavy_hitters", "links_1h",
             "links_1m", "schema_migrations", "talkers_1h", "talkers_1m");
     private static EmbeddedClickHouse clickhouse;
 
@@ -33,12 +33,12 @@ class MigratorIT {
 
         assertThat(applied).extracting(Migration::name).containsExactly("0001_flows.sql", "0002_flow_aggregates.sql",
                 "0003_link_totals_and_talkers.sql", "0004_agent_stats.sql", "0005_agent_stats_interface.sql",
-                "0006_flow_verdicts.sql", "0007_alerts.sql", "0009_alerts_dns.sql");
+                "0006_flow_verdicts.sql", "0007_alerts.sql", "0008_heavy_hitters.sql", "0009_alerts_dns.sql");
         try (ClickHouseQueries db = ClickHouseQueries.open(settings)) {
             assertThat(db.select("SELECT name FROM system.tables WHERE database = '" + settings.database() + "' ORDER BY name")
                     .values("name")).containsExactlyElementsOf(TAPFLOW_TABLES);
             QueryResult recorded = db.select("SELECT version, name, checksum, applied_at > now() - 600 AS recent FROM schema_migrations ORDER BY version");
-            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4", "5", "6", "7", "9");
+            assertThat(recorded.values("version")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
             assertThat(recorded.values("checksum")).containsExactlyElementsOf(Migrations.tapflow().stream().map(Migration::checksum).toList());
             assertThat(recorded.values("recent")).containsOnly("1");
         }

@@ -51,6 +51,8 @@ class P2pDetectorTest {
         r.setSrcAddr(src);
         r.setSrcPort(srcPort);
         r.setDstAddr(dst);
+        r.setPacketsRev(1); // answered: both hosts took part (a destination that never answers is not judged)
+        r.setBytesRev(60);
         return r;
     }
 
@@ -207,6 +209,19 @@ class P2pDetectorTest {
             assertThat(closed.getDistinctHosts()).isEqualTo(12);
             assertThat(closed.getAttempts()).isEqualTo(12);
         });
+    }
+
+    @Test
+    void aProbesUnansweredTargetGetsNoState() throws Exception {
+        for (int n = 1; n <= 1_000; n++) {
+            FlowRecord probe = flow(T0 + n, TCP, HOST, 40_000, peer(n), 6881);
+            probe.setPacketsRev(0); // never answered
+            probe.setBytesRev(0);
+            probe.setTcpFlagsFwd(DetectFlows.SYN);
+            send(probe);
+        }
+        assertThat(harness.numKeyedStateEntries()).as("the prober's state only").isEqualTo(1);
+        assertThat(detector.current()).isNull(); // the current key is the last target
     }
 
     /** The flow as the stage feeds it: once from each end. */

@@ -151,6 +151,58 @@ class SynFloodDetectorTest {
         assertThat(detector.current()).isNull();
     }
 
+    @Test
+    void aSweepOfOneAttemptPerVictimLeavesNoKeyedStateAndAFloodIsStillFoundFromItsFirstAttempt() throws Exception {
+        for (int i = 0; i < 20_000; i++) {
+            send(DetectFlows.tcp(T0 + i / 10, 1, i, 80, DetectFlows.SYN, 0)); // 20,000 victims, one SYN each, 10,000/s
+        }
+        // No victim was seen twice; a false admission needs its 3 cells hit by others within 400 ms, about
+        // (4,000 / 131,072)^3 of the victims: here 2 of 20,000 (deterministic hashes), each one small state.
+        assertThat(harness.numKeyedStateEntries()).as("victims with keyed state").isLessThanOrEqualTo(20);
+        int falselyAdmitted = harness.numKeyedStateEntries();
+        assertThat(alerts()).isEmpty();
+
+        long flood = T0 + 5_000;
+        for (int i = 0; i < 150; i++) {
+            send(halfOpen(flood + i, i, 443));
+        }
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(falselyAdmitted + 1);
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.getAttempts()).as("the admitting attempt brought its predecessor in").isEqualTo(100);
+            assertThat(a.getWindowStartMs()).isEqualTo(flood);
+            assertThat(a.getFirstSeenMs()).isEqualTo(flood);
+        });
+    }
+
+    @Test
+    void aVictimsFirstSightingSurvivesACheckpointAndRestore() throws Exception {
+        send(halfOpen(T0, 0, 443)); // sighted only: no keyed state yet
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        var snapshot = harness.snapshot(1, T0);
+        harness.close();
+
+        detector = new SynFloodDetector(DetectSettings.defaults());
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(detector), DetectKeys.VICTIM,
+                BinaryKey.TYPE);
+        harness.initializeState(snapshot);
+        harness.open();
+        for (int i = 1; i < 100; i++) {
+            send(halfOpen(T0 + i, i, 443));
+        }
+        assertThat(alerts()).singleElement().satisfies(a -> {
+            assertThat(a.getAttempts()).isEqualTo(100);
+            assertThat(a.getWindowStartMs()).isEqualTo(T0);
+        });
+    }
+
+    @Test
+    void attemptsFartherApartThanAMinimalFloodAreNotAdmitted() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            send(halfOpen(T0 + i * 1_000L, i, 443)); // one a second: never two within 400 ms
+        }
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
     private void send(FlowRecord r) throws Exception {
         harness.processElement(new StreamRecord<>(r, r.getLastMs()));
     }

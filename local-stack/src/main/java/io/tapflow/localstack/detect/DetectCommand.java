@@ -5,6 +5,9 @@ import io.tapflow.jobs.cli.DetectOptions;
 import io.tapflow.jobs.detect.AlertJson;
 import io.tapflow.jobs.detect.DetectSettings;
 import io.tapflow.jobs.detect.DetectStage;
+import io.tapflow.jobs.detect.HeavyHitterJson;
+import io.tapflow.jobs.detect.HeavyHitterRow;
+import io.tapflow.jobs.detect.HeavyHitterSettings;
 import io.tapflow.jobs.dpi.ClassifiedFlow;
 import io.tapflow.schema.Alert;
 import io.tapflow.schema.AlertState;
@@ -12,6 +15,7 @@ import io.tapflow.schema.FlowRecord;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,6 +63,10 @@ import picocli.CommandLine.Spec;
             "",
             "Every threshold can be changed with the options below (the same ones as tapflow aggregate's).",
             "",
+            "With --heavy-hitters N, the heavy hitters per link follow the alerts: the top N source and destination",
+            "addresses by bytes and by packets per window, one JSON object per line with \"type\":\"heavy_hitter\"",
+            "(Space-Saving: the true value lies in [estimate - error, estimate]).",
+            "",
             "Exit status: 0 all input read; 1 a capture was corrupt or truncated (the flows before the bad point are",
             "still used); 2 bad usage or a file that cannot be read.",
             "",
@@ -83,6 +91,20 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "KIND", defaultValue = "jsonl",
             description = "jsonl (default): one JSON alert per line on stdout; none: only the summary on stderr.")
     String output;
+
+    @Option(names = "--heavy-hitters", paramLabel = "N", defaultValue = "0",
+            description = "Also print the top N heavy hitters per link, window, direction (src/dst) and metric (bytes/packets)"
+                    + " as JSON lines after the alerts (default ${DEFAULT-VALUE}: off, the output is alerts only).")
+    int heavyHitters;
+
+    @Option(names = "--heavy-hitter-counters", paramLabel = "K", defaultValue = "1024",
+            description = "Space-Saving counters per link, direction and metric; an estimate overcounts by at most the"
+                    + " window's total / K (default ${DEFAULT-VALUE}).")
+    int heavyHitterCounters;
+
+    @Option(names = "--heavy-hitter-window", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Heavy-hitter tumbling window in seconds (default ${DEFAULT-VALUE}).")
+    int heavyHitterWindowSeconds;
 
     public static void main(String[] args) {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
@@ -113,8 +135,10 @@ public final class DetectCommand implements Callable<Integer> {
             return 2;
         }
         DetectSettings settings;
+        HeavyHitterSettings hh;
         try {
             settings = thresholds.thresholds();
+            hh = new HeavyHitterSettings(Duration.ofSeconds(heavyHitterWindowSeconds), heavyHitterCounters, heavyHitters);
         } catch (IllegalArgumentException e) {
             err.println("detect: " + e.getMessage());
             return 2;
@@ -152,9 +176,19 @@ public final class DetectCommand implements Callable<Integer> {
                 out.println(AlertJson.format(a));
             }
         }
+        int hitters = 0;
+        if (hh.enabled()) {
+            for (HeavyHitterRow row : heavyHitters(flows.stream().map(c -> c.flow).toList(), hh)) {
+                hitters++;
+                if (output.equals("jsonl")) {
+                    out.println(HeavyHitterJson.format(row));
+                }
+            }
+        }
         out.flush();
-        err.printf("detect: %d capture(s), %d flow(s), %d alert(s) (%d opened, %d closed episodes)%s in %.1f s%n",
+        err.printf("detect: %d capture(s), %d flow(s), %d alert(s) (%d opened, %d closed episodes)%s%s in %.1f s%n",
                 files.size(), flows.size(), opened + closed, opened, closed,
+                hh.enabled() ? ", " + hitters + " heavy-hitter row(s)" : "",
                 corrupt > 0 ? ", " + corrupt + " corrupt capture(s)" : "", (System.nanoTime() - start) / 1e9);
         err.flush();
         return corrupt > 0 ? 1 : 0;
@@ -179,5 +213,22 @@ public final class DetectCommand implements Callable<Integer> {
             it.forEachRemaining(alerts::add);
         }
         return alerts;
+    }
+
+    /** The per-link heavy hitters on a local Flink environment (parallelism 1), over flows sorted by their last packet. */
+    static List<HeavyHitterRow> heavyHitters(List<FlowRecord> sortedFlows, HeavyHitterSettings settings) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        List<HeavyHitterRow> rows = new ArrayList<>();
+        if (sortedFlows.isEmpty()) {
+            return rows;
+        }
+        DataStream<FlowRecord> flows = env.fromData(sortedFlows, TypeInformation.of(FlowRecord.class))
+                .assignTimestampsAndWatermarks(WatermarkStrategy.<FlowRecord>forMonotonousTimestamps()
+                        .withTimestampAssigner((r, ts) -> r.getLastMs()));
+        try (CloseableIterator<HeavyHitterRow> it = DetectStage.heavyHitters(flows, settings)
+                .executeAndCollect("tapflow detect: heavy hitters")) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
     }
 }
