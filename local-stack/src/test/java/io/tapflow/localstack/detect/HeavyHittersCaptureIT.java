@@ -135,7 +135,7 @@ class HeavyHittersCaptureIT {
         assertThat(lines).filteredOn(l -> l.startsWith("{\"type\":\"heavy_hitter\"")).isNotEmpty()
                 .allMatch(l -> l.contains("\"link_id\":\"synscan\""))
                 .anyMatch(l -> l.contains("\"direction\":\"src\",\"metric\":\"packets\",\"rank\":1,\"addr\":\"172.16.0.8\""));
-        assertThat(lines).filteredOn(l -> l.startsWith("{\"detector\":")).hasSize(4); // the scan and fan-out episodes
+        assertThat(lines).filteredOn(l -> l.startsWith("{\"detector\":")).hasSize(6); // the port-scan, TRW and fan-out episodes
         assertThat(err.toString()).contains("heavy-hitter row(s)");
 
         StringWriter bad = new StringWriter();
