@@ -6,6 +6,7 @@ import io.tapflow.agent.bench.ClassifyBenchmark;
 import io.tapflow.agent.bench.LossBenchmark;
 import io.tapflow.agent.bench.MatchBenchmark;
 import io.tapflow.agent.bench.MeterBenchmark;
+import io.tapflow.agent.bench.MeterFloorBenchmark;
 import io.tapflow.agent.bench.NdpiReaderPeer;
 import io.tapflow.agent.bench.TraceGenerator;
 import io.tapflow.agent.bench.TraceGenerator.FrameSize;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench meter trace.pcap                     read+decode+flow table on one thread, in Mpps",
             "  tapflow bench meter trace.pcap --kafka 127.0.0.1:9092   the same with export to Kafka (see tapflow broker)",
             "  tapflow bench meter trace.pcap --matcher aho-corasick    the same with the pattern matcher over payload samples",
+            "  tapflow bench floor trace.pcap                     the meter beside the least work per frame in Java and in C",
             "  tapflow bench match --engine both                  pattern engines over the bundled captures' payloads, GB/s per core",
             "  sudo tapflow bench loss                            live capture loss vs rate through a veth pair",
             "  tapflow bench classify testdata/pcap --peer        classification flows/s per core, beside ndpiReader",
@@ -39,7 +41,7 @@ import picocli.CommandLine.Parameters;
             "  tapflow bench pipeline --records 1000000           Kafka -> aggregation job -> ClickHouse, records/s and latency",
             "  tapflow bench costs                                CPU per record of Kafka and the ClickHouse insert: the ceiling",
             "  tapflow bench detect                               detectors' recall, precision, delay over labelled injected attacks"},
-        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Match.class, BenchCommand.Loss.class,
+        subcommands = {BenchCommand.Gen.class, BenchCommand.Meter.class, BenchCommand.Floor.class, BenchCommand.Match.class, BenchCommand.Loss.class,
             BenchCommand.Classify.class})
 public final class BenchCommand {
 
@@ -131,6 +133,32 @@ public final class BenchCommand {
             try (PatternMatcher m = engine == MatcherEngine.NONE ? null : engine.compile(SignatureSet.defaults())) {
                 MeterBenchmark.run(trace, capacity, warmup, runs, m, System.out);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "floor", mixinStandardHelpOptions = true, usageHelpWidth = 120,
+            description = {"The meter beside two floors on one trace, in one sitting: the same loop with the least work per frame",
+                "(5-tuple, bidirectional table of the meter's memory shape, no validation, timeouts or sampling), once in Java",
+                "and once in C (compiled here with $CC or cc, -O2 -march=native; skipped without a compiler). A rate above the",
+                "Java floor is beyond any Java meter on this machine. Input: a little-endian Ethernet pcap (tapflow bench gen).",
+                "JVM flags: TAPFLOW_JAVA_OPTS."})
+    static final class Floor implements Callable<Integer> {
+        @Parameters(paramLabel = "TRACE", description = "Little-endian Ethernet pcap, e.g. from tapflow bench gen.")
+        Path trace;
+
+        @Option(names = "--flow-capacity", defaultValue = "2097152", description = "Table capacity of all three, rounded up to a power of two (default ${DEFAULT-VALUE}).")
+        int capacity;
+
+        @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Measured runs of each; best and median are printed (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Override
+        public Integer call() {
+            MeterFloorBenchmark.run(trace, MeterBenchmark.capacityFor(capacity), warmup, runs, System.out);
             return 0;
         }
     }
