@@ -1,5 +1,6 @@
 package io.tapflow.agent.bench;
 
+import io.tapflow.agent.flow.FlowTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -188,17 +189,8 @@ final class MeterFloor {
         flags[k] = proto == 6 ? m.get(ValueLayout.JAVA_BYTE, f + l4 + 13) & 0xFF : 0;
         long key = (ports >>> 16) << 48 | (ports & 0xFFFF) << 32 | (long) proto << 24 | (long) vlan << 12;
         keys[k] = key;
-        hashes[k] = hash(a0[k], a1[k], b0[k], b1[k], key);
+        hashes[k] = FlowTable.hash(a0[k], a1[k], (int) (ports >>> 16), b0[k], b1[k], (int) ports & 0xFFFF, key); // the meter's own
         return true;
-    }
-
-    /** The meter's symmetric hash ({@code FlowTable.hash}): both directions of a flow hash alike. */
-    private static long hash(long a0, long a1, long b0, long b1, long key) {
-        long a = a1 ^ ((key >>> 48) << 48) ^ a0 * 0x9E3779B97F4A7C15L;
-        long b = b1 ^ (((key >>> 32) & 0xFFFF) << 48) ^ b0 * 0x9E3779B97F4A7C15L;
-        long x = Math.min(a, b) ^ 0xA0761D6478BD642FL;
-        long y = Math.max(a, b) ^ (key & 0xFFFF_FFFFL) ^ 0xE7037ED1A0B428DBL;
-        return x * y ^ Math.unsignedMultiplyHigh(x, y);
     }
 
     private void account(int k) {

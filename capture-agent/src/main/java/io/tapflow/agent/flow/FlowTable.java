@@ -562,7 +562,7 @@ public final class FlowTable {
      * bits and the tag from the top bits; both halves of the product depend on every input bit. This is a third of the
      * multiplies of mixing each endpoint and then the pair, and it runs for every packet.
      */
-    static long hash(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, long key) {
+    public static long hash(long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort, long key) {
         long a = srcLo ^ ((long) srcPort << 48) ^ srcHi * 0x9E3779B97F4A7C15L;
         long b = dstLo ^ ((long) dstPort << 48) ^ dstHi * 0x9E3779B97F4A7C15L;
         long x = Math.min(a, b) ^ 0xA0761D6478BD642FL;
