@@ -152,6 +152,9 @@ class AggregationJobIT {
                         + T0 / 1000 + ")")).as("the too-late flow left the aggregate alone").isEqualTo("11\t107");
             }
             assertThat(header(dead.get(0), "tapflow.source.topic")).isEqualTo(s.flowsTopic());
+            // Stamped when dead-lettered, not with its event time of 2023, which the broker's retention would delete.
+            assertThat(header(dead.get(0), "tapflow.source.timestamp")).isEqualTo(Long.toString(T0 + 40_000));
+            assertThat(dead.get(0).timestamp()).isGreaterThan(System.currentTimeMillis() - Duration.ofHours(1).toMillis());
         } finally {
             job.cancel().get();
         }

@@ -13,6 +13,7 @@ public class DeadLetter {
     public String sourceTopic;
     public int partition;
     public long offset;
+    /** The source record's Kafka timestamp; for a late flow, its event time (ms). */
     public long timestampMs;
     public byte[] key;
     public byte[] value;
