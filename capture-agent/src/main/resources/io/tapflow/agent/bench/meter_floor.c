@@ -132,10 +132,10 @@ int main(int argc, char **argv) {
     int fd = open(argv[1], O_RDONLY);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) { perror(argv[1]); return 1; }
-    const uint8_t *m = st.st_size ? mmap(0, st.st_size, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+    uint8_t header[24];
     uint32_t magic;
-    if (m == MAP_FAILED || st.st_size < 24 || (memcpy(&magic, m, 4), magic != 0xa1b2c3d4 && magic != 0xa1b23c4d)
-            || (m[20] | m[21] << 8) != 1) {
+    if (st.st_size < 24 || pread(fd, header, 24, 0) != 24 || (memcpy(&magic, header, 4), magic != 0xa1b2c3d4 && magic != 0xa1b23c4d)
+            || (header[20] | header[21] << 8) != 1) {
         fprintf(stderr, "%s: not a little-endian Ethernet pcap\n", argv[1]);
         return 1;
     }
@@ -155,6 +155,9 @@ int main(int argc, char **argv) {
         used = 0;
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
+        /* Mapped anew for every pass, as the meter maps the file each time it replays it: page faults included. */
+        const uint8_t *m = mmap(0, st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (m == MAP_FAILED) { perror("mmap"); return 1; }
         uint64_t pos = 24, frames = 0, skipped = 0, loaded = 0;
         while (pos + 16 <= size) {
             int k = 0;
@@ -180,6 +183,7 @@ int main(int argc, char **argv) {
             for (int j = 0; j < k; j++) if (entries[j]) loaded += records[(entries[j] & entry_mask) - 1].last;
             for (int j = 0; j < k; j++) account(&stage[j]);
         }
+        munmap((void *) m, st.st_size);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         uint64_t accounted = 0;
         for (uint32_t i = 0; i < used; i++) accounted += records[i].packets[0] + records[i].packets[1];
